@@ -1,0 +1,61 @@
+import { z } from 'zod';
+
+/** Building blocks shared by the per-function schemas; names follow DESIGN §8. */
+
+const port = z.coerce.number().int().min(0).max(65535);
+
+const url = (protocols: readonly string[]) =>
+  z.string().refine(
+    (value) => {
+      try {
+        return protocols.includes(new URL(value).protocol);
+      } catch {
+        return false;
+      }
+    },
+    {
+      message: `must be a URL with scheme ${protocols.map((p) => p.replace(':', '')).join(' or ')}`,
+    },
+  );
+
+const positiveInt = z.coerce.number().int().positive();
+
+/** Every process: logging, HTTP port, metrics port (unset = no metrics listener). */
+export const runtimeFields = {
+  LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
+  PORT: port.default(8080),
+  METRICS_PORT: port.optional(),
+  /** Identifies the function in logs and metrics; Knative sets K_SERVICE. */
+  K_SERVICE: z.string().optional(),
+  /** Qualifies trace ids in logs (Cloud Trace resource names); optional. */
+  GOOGLE_CLOUD_PROJECT: z.string().optional(),
+};
+
+export const redisFields = {
+  REDIS_URL: url(['redis:', 'rediss:']),
+};
+
+export const mongoFields = {
+  MONGODB_URI: url(['mongodb:', 'mongodb+srv:']),
+  MONGODB_DB: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,63}$/, 'must be 1-63 letters, digits, "_" or "-"')
+    .default('multivac'),
+};
+
+/** Functions that publish events (the Knative SinkBinding contract). */
+export const sinkFields = {
+  K_SINK: url(['http:', 'https:']),
+  MULTIVAC_EMIT_TIMEOUT_MS: positiveInt.default(5000),
+};
+
+/** Functions that serve HTTP requests from users. */
+export const httpFields = {
+  MULTIVAC_BODY_LIMIT_BYTES: positiveInt.default(1024 * 1024),
+};
+
+export const cacheFields = {
+  MULTIVAC_CACHE_TTL_SECONDS: positiveInt.default(3600),
+};
+
+export { port, positiveInt, url };

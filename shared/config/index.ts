@@ -1,0 +1,8 @@
+/** Configuration: the one place that reads the environment (DESIGN §8). */
+export { ConfigError, parseConfig, type Env } from './parse';
+export { acquireConfig, type AcquireConfig } from './acquire';
+export { brokerConfig, type BrokerConfig } from './broker';
+export { dataConfig, type DataConfig } from './data';
+export { learnConfig, type LearnConfig } from './learn';
+export { processConfig, type ProcessConfig } from './process';
+export { questionConfig, type QuestionConfig } from './question';

@@ -1,0 +1,11 @@
+import { z } from 'zod';
+import { httpFields, mongoFields, runtimeFields, sinkFields } from './fields';
+
+/** `process`: creates learning jobs and reports their progress. */
+export const processConfig = z.object({
+  ...runtimeFields,
+  ...mongoFields,
+  ...sinkFields,
+  ...httpFields,
+});
+export type ProcessConfig = z.output<typeof processConfig>;

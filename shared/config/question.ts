@@ -1,0 +1,12 @@
+import { z } from 'zod';
+import { cacheFields, httpFields, mongoFields, redisFields, runtimeFields } from './fields';
+
+/** `question`: serves the answer from the Redis cache, falling back to MongoDB. */
+export const questionConfig = z.object({
+  ...runtimeFields,
+  ...redisFields,
+  ...mongoFields,
+  ...httpFields,
+  ...cacheFields,
+});
+export type QuestionConfig = z.output<typeof questionConfig>;

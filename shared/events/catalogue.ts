@@ -1,0 +1,62 @@
+import { z } from 'zod';
+
+/** Every event type MultiVAC carries (DESIGN §3). Frozen: the catalogue is the contract. */
+export const EventType = Object.freeze({
+  SourceRequested: 'dev.multivac.source.requested',
+  SourceAcquired: 'dev.multivac.source.acquired',
+  SourceFailed: 'dev.multivac.source.failed',
+  LearningRequested: 'dev.multivac.learning.requested',
+  DocumentLearn: 'dev.multivac.document.learn',
+  AnswerUpdated: 'dev.multivac.answer.updated',
+} as const);
+
+export type EventTypeName = (typeof EventType)[keyof typeof EventType];
+
+/** Ids are opaque, URL- and key-safe strings (ObjectId hex, content hashes, UUIDs). */
+export const entityId = z
+  .string()
+  .regex(/^[A-Za-z0-9_.:-]{1,128}$/, 'must be 1-128 characters of [A-Za-z0-9_.:-]');
+
+const httpUrl = z
+  .string()
+  .max(2048)
+  .refine((value) => {
+    try {
+      return ['http:', 'https:'].includes(new URL(value).protocol);
+    } catch {
+      return false;
+    }
+  }, 'must be an http or https URL');
+
+/** The data schema of each type; strict so a typo never passes silently. */
+export const eventDataSchemas = {
+  [EventType.SourceRequested]: z.strictObject({ sourceId: entityId, url: httpUrl }),
+  [EventType.SourceAcquired]: z.strictObject({ sourceId: entityId, documentId: entityId }),
+  [EventType.SourceFailed]: z.strictObject({
+    sourceId: entityId,
+    reason: z.string().min(1).max(500),
+  }),
+  [EventType.LearningRequested]: z.strictObject({ jobId: entityId }),
+  [EventType.DocumentLearn]: z.strictObject({ jobId: entityId, documentId: entityId }),
+  [EventType.AnswerUpdated]: z.strictObject({
+    version: z.number().int().nonnegative(),
+    status: z.enum(['insufficient', 'answered']),
+    confidence: z.number().min(0).max(1),
+  }),
+} as const satisfies Record<EventTypeName, z.ZodType>;
+
+export type EventData<T extends EventTypeName> = z.output<(typeof eventDataSchemas)[T]>;
+
+/** A validated MultiVAC event, discriminated by `type`. */
+export type MultivacEvent = {
+  [T in EventTypeName]: {
+    type: T;
+    data: EventData<T>;
+    id: string;
+    source: string;
+    subject?: string;
+  };
+}[EventTypeName];
+
+export const isEventType = (type: string): type is EventTypeName =>
+  Object.prototype.hasOwnProperty.call(eventDataSchemas, type);

@@ -1,0 +1,3 @@
+/** Prometheus metrics: a registry per process and the `/metrics` listener. */
+export { createMetrics, type Metrics, type EventOutcome } from './registry';
+export { startMetricsServer, type MetricsServer } from './server';

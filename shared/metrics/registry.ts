@@ -1,0 +1,80 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/** Latency buckets in seconds: sub-millisecond cache hits up to slow fetches. */
+const SECONDS = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
+
+/**
+ * One registry per process (never prom-client's global one, so tests and bundles stay isolated),
+ * with Node's default metrics and the HTTP and event metrics every function shares.
+ */
+export function createMetrics(service: string) {
+  const registry = new Registry();
+  registry.setDefaultLabels({ service });
+  collectDefaultMetrics({ register: registry, prefix: 'multivac_' });
+
+  const httpRequests = new Counter({
+    name: 'multivac_http_requests_total',
+    help: 'HTTP requests served, by route, method and status code.',
+    labelNames: ['route', 'method', 'status'] as const,
+    registers: [registry],
+  });
+  const httpDuration = new Histogram({
+    name: 'multivac_http_request_duration_seconds',
+    help: 'HTTP request latency.',
+    labelNames: ['route', 'method'] as const,
+    buckets: SECONDS,
+    registers: [registry],
+  });
+  const events = new Counter({
+    name: 'multivac_events_total',
+    help: 'CloudEvents handled, by type and outcome (ok, duplicate, rejected, failed).',
+    labelNames: ['type', 'outcome'] as const,
+    registers: [registry],
+  });
+  const eventDuration = new Histogram({
+    name: 'multivac_event_duration_seconds',
+    help: 'CloudEvent handling latency.',
+    labelNames: ['type'] as const,
+    buckets: SECONDS,
+    registers: [registry],
+  });
+  const emitted = new Counter({
+    name: 'multivac_events_emitted_total',
+    help: 'CloudEvents published to the broker, by type.',
+    labelNames: ['type'] as const,
+    registers: [registry],
+  });
+
+  return {
+    registry,
+    emitted,
+    /** Records one HTTP request. */
+    observeHttp(route: string, method: string, status: number, seconds: number): void {
+      httpRequests.inc({ route, method, status: String(status) });
+      httpDuration.observe({ route, method }, seconds);
+    },
+    /** Records one handled CloudEvent. */
+    observeEvent(type: string, outcome: EventOutcome, seconds: number): void {
+      events.inc({ type, outcome });
+      eventDuration.observe({ type }, seconds);
+    },
+    /** A gauge on this registry (queue lag, answer confidence, …). */
+    gauge<L extends string>(name: string, help: string, labelNames: readonly L[] = []) {
+      return new Gauge<L>({ name, help, labelNames, registers: [registry] });
+    },
+    counter<L extends string>(name: string, help: string, labelNames: readonly L[] = []) {
+      return new Counter<L>({ name, help, labelNames, registers: [registry] });
+    },
+    histogram<L extends string>(
+      name: string,
+      help: string,
+      labelNames: readonly L[] = [],
+      buckets = SECONDS,
+    ) {
+      return new Histogram<L>({ name, help, labelNames, buckets, registers: [registry] });
+    },
+  };
+}
+
+export type Metrics = ReturnType<typeof createMetrics>;
+export type EventOutcome = 'ok' | 'duplicate' | 'rejected' | 'failed';
