@@ -1,0 +1,4 @@
+/** Redis: a lazily connected client and the namespaced JSON cache with TTLs. */
+export { createRedis, type RedisHandle } from './redis';
+export { createCache, type Cache } from './cache';
+export { answerView, getCachedAnswer, setCachedAnswer, type AnswerView } from './answer';

@@ -1,0 +1,66 @@
+import { STATUS_CODES, type ServerResponse } from 'node:http';
+
+/** RFC 9457 problem details. */
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  instance?: string;
+  [extension: string]: unknown;
+}
+
+/** An error that becomes a problem+json response with its status. */
+export class HttpError extends Error {
+  override name = 'HttpError';
+  constructor(
+    readonly status: number,
+    readonly detail: string,
+    readonly headers: Readonly<Record<string, string>> = {},
+    readonly extensions: Readonly<Record<string, unknown>> = {},
+  ) {
+    super(detail);
+  }
+}
+
+export function problem(
+  status: number,
+  detail: string,
+  extensions: Record<string, unknown> = {},
+): Problem {
+  return {
+    type: 'about:blank',
+    title: STATUS_CODES[status] ?? 'Error',
+    status,
+    detail,
+    ...extensions,
+  };
+}
+
+/** Writes `application/problem+json` (works on a bare Node response and on Express's). */
+export function sendProblem(
+  res: ServerResponse,
+  status: number,
+  detail: string,
+  {
+    headers = {},
+    instance,
+    extensions = {},
+  }: {
+    headers?: Record<string, string>;
+    instance?: string;
+    extensions?: Record<string, unknown>;
+  } = {},
+): void {
+  if (res.headersSent) return;
+  const body = JSON.stringify(
+    problem(status, detail, { ...(instance ? { instance } : {}), ...extensions }),
+  );
+  res.writeHead(status, {
+    ...headers,
+    'content-type': 'application/problem+json',
+    'content-length': Buffer.byteLength(body),
+    'cache-control': 'no-store',
+  });
+  res.end(body);
+}

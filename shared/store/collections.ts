@@ -1,0 +1,132 @@
+import type { Collection, Db } from 'mongodb';
+
+/** Collection names (DESIGN §5). */
+export const CollectionName = Object.freeze({
+  sources: 'sources',
+  documents: 'documents',
+  passages: 'passages',
+  terms: 'terms',
+  jobs: 'jobs',
+  answers: 'answers',
+  processedEvents: 'processed_events',
+  fanIn: 'fan_in',
+  claims: 'claims',
+} as const);
+
+export type SourceState = 'requested' | 'fetching' | 'acquired' | 'failed';
+
+/** A URL (or raw text) fed to MultiVAC. `_id` is the sourceId; `url` is normalized and unique. */
+export interface SourceDoc {
+  _id: string;
+  url: string;
+  kind: 'url' | 'text';
+  state: SourceState;
+  reason?: string;
+  documentId?: string;
+  title?: string;
+  requestedAt: Date;
+  updatedAt: Date;
+}
+
+/** Extracted text. `_id` is the SHA-256 of the normalized text, so duplicates collapse. */
+export interface DocumentDoc {
+  _id: string;
+  sourceIds: string[];
+  url?: string;
+  title: string;
+  text: string;
+  createdAt: Date;
+}
+
+/** One passage of a document with its stemmed terms (multikey index) and term frequencies. */
+export interface PassageDoc {
+  _id: string;
+  documentId: string;
+  index: number;
+  text: string;
+  terms: string[];
+  tf: Record<string, number>;
+  length: number;
+  score: number;
+}
+
+export interface TermDoc {
+  _id: string;
+  df: number;
+}
+
+export type JobState = 'queued' | 'running' | 'succeeded' | 'failed';
+
+export interface JobDoc {
+  _id: string;
+  state: JobState;
+  total?: number;
+  createdAt: Date;
+  startedAt?: Date;
+  finishedAt?: Date;
+}
+
+export interface AnswerSource {
+  n: number;
+  url?: string;
+  title: string;
+}
+
+/** One answer version; the newest is the current answer. */
+export interface AnswerDoc {
+  _id: number;
+  status: 'insufficient' | 'answered';
+  answer: string;
+  confidence: number;
+  sources: AnswerSource[];
+  knowledgeVersion: string;
+  updatedAt: Date;
+}
+
+/** "This consumer has handled this event" — expires (TTL index or sweep). */
+export interface ProcessedEventDoc {
+  _id: string;
+  expiresAt: Date;
+}
+
+/** One member counted towards a fan-in `key` (e.g. a document of a job). */
+export interface FanInDoc {
+  _id: string;
+  key: string;
+  member: string;
+  at: Date;
+}
+
+/** A unique claim: whoever inserted it first owns it. */
+export interface ClaimDoc {
+  _id: string;
+  owner: string;
+  at: Date;
+}
+
+export interface Collections {
+  sources: Collection<SourceDoc>;
+  documents: Collection<DocumentDoc>;
+  passages: Collection<PassageDoc>;
+  terms: Collection<TermDoc>;
+  jobs: Collection<JobDoc>;
+  answers: Collection<AnswerDoc>;
+  processedEvents: Collection<ProcessedEventDoc>;
+  fanIn: Collection<FanInDoc>;
+  claims: Collection<ClaimDoc>;
+}
+
+/** Typed handles on every collection of `db`. */
+export function collections(db: Db): Collections {
+  return {
+    sources: db.collection<SourceDoc>(CollectionName.sources),
+    documents: db.collection<DocumentDoc>(CollectionName.documents),
+    passages: db.collection<PassageDoc>(CollectionName.passages),
+    terms: db.collection<TermDoc>(CollectionName.terms),
+    jobs: db.collection<JobDoc>(CollectionName.jobs),
+    answers: db.collection<AnswerDoc>(CollectionName.answers),
+    processedEvents: db.collection<ProcessedEventDoc>(CollectionName.processedEvents),
+    fanIn: db.collection<FanInDoc>(CollectionName.fanIn),
+    claims: db.collection<ClaimDoc>(CollectionName.claims),
+  };
+}

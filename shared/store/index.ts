@@ -1,0 +1,14 @@
+/** MongoDB persistence: the lazily connected client, typed collections, indexes and idempotency. */
+export { createStore, type Store, type StoreOptions } from './client';
+export * from './collections';
+export { ensureIndexes, INDEXES, type IndexReport } from './indexes';
+export {
+  upsertByKey,
+  insertOnce,
+  wasProcessed,
+  markProcessed,
+  eventKey,
+  sweepExpired,
+} from './idempotency';
+export { fanIn, fanInCount, clearFanIn, type FanInResult } from './fan-in';
+export { isDuplicateKey, onlyDuplicates } from './errors';

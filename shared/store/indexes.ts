@@ -1,0 +1,53 @@
+import type { Db, IndexDescription } from 'mongodb';
+import { CollectionName } from './collections';
+
+/** Every index of DESIGN §5, by collection (`_id` is always unique and indexed). */
+const indexes: Record<string, IndexDescription[]> = {
+  [CollectionName.sources]: [
+    { key: { url: 1 }, name: 'url_unique', unique: true },
+    { key: { state: 1, _id: 1 }, name: 'state_id' },
+  ],
+  // documents: `_id` is the content hash, which makes it the unique content-hash index.
+  [CollectionName.passages]: [
+    { key: { documentId: 1 }, name: 'documentId' },
+    { key: { terms: 1 }, name: 'terms_multikey' },
+    { key: { score: -1 }, name: 'score_desc' },
+  ],
+  [CollectionName.jobs]: [{ key: { state: 1, createdAt: 1 }, name: 'state_createdAt' }],
+  [CollectionName.processedEvents]: [
+    { key: { expiresAt: 1 }, name: 'expiresAt_ttl', expireAfterSeconds: 0 },
+  ],
+  [CollectionName.fanIn]: [{ key: { key: 1 }, name: 'key' }],
+};
+export const INDEXES: Readonly<Record<string, readonly IndexDescription[]>> =
+  Object.freeze(indexes);
+
+export interface IndexReport {
+  /** 'native' when the server expires markers by itself; 'sweep' when sweepExpired() must. */
+  ttl: 'native' | 'sweep';
+}
+
+const unsupportedTtl = (err: unknown) => /expireAfterSeconds/i.test((err as Error)?.message ?? '');
+
+/**
+ * Creates every index (idempotent: existing ones are left alone). FerretDB 1.x does not implement
+ * TTL indexes; there the expiry field gets a plain index and expired markers are swept instead.
+ */
+export async function ensureIndexes(db: Db): Promise<IndexReport> {
+  let ttl: IndexReport['ttl'] = 'native';
+  for (const [name, specs] of Object.entries(INDEXES)) {
+    const collection = db.collection(name);
+    for (const spec of specs) {
+      const { key, ...options } = spec;
+      try {
+        await collection.createIndex(key, options);
+      } catch (err) {
+        if (!(options.expireAfterSeconds !== undefined && unsupportedTtl(err))) throw err;
+        ttl = 'sweep';
+        const { expireAfterSeconds: _ignored, ...plain } = options;
+        await collection.createIndex(key, { ...plain, name: `${String(options.name)}_plain` });
+      }
+    }
+  }
+  return { ttl };
+}

@@ -1,0 +1,43 @@
+/**
+ * The embedded defaults of DESIGN §9: a Redis and a MongoDB-wire server for `npm start`, the tests
+ * and CI. Tools only; function code never imports this.
+ */
+import { join } from 'node:path';
+import { startMongo, type MongoService } from './mongo';
+import { startRedis, type RedisService } from './redis';
+
+export { MissingServiceError } from './errors';
+export { FERRETDB_VERSION, findFerretdb, installFerretdb } from './ferretdb';
+export { startMongo, pingMongo, type MongoService, type MongoKind } from './mongo';
+export { startRedis, pingRedis, type RedisService } from './redis';
+export { freePort, isListening } from './ports';
+export { cacheDir, which } from './paths';
+export { spawnServer, waitUntil, type ServerProcess } from './child';
+
+export interface Services {
+  redis: RedisService;
+  mongo: MongoService;
+  stop(): Promise<void>;
+}
+
+/** Starts both servers under `dataDir` (`redis/`, `mongo/`); stop() stops what was started. */
+export async function startServices(
+  dataDir: string,
+  { env = process.env, log }: { env?: NodeJS.ProcessEnv; log?: (line: string) => void } = {},
+): Promise<Services> {
+  const redis = await startRedis({ dataDir: join(dataDir, 'redis'), env });
+  let mongo: MongoService;
+  try {
+    mongo = await startMongo({ dataDir: join(dataDir, 'mongo'), env, ...(log ? { log } : {}) });
+  } catch (err) {
+    await redis.stop();
+    throw err;
+  }
+  return {
+    redis,
+    mongo,
+    stop: async () => {
+      await Promise.all([redis.stop(), mongo.stop()]);
+    },
+  };
+}
