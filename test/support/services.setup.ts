@@ -24,7 +24,7 @@ export default async function setup(project: TestProject) {
     services = await startServices(dir, { log: (line) => console.log(line) });
   } catch (err) {
     await rm(dir, { recursive: true, force: true });
-    if (err instanceof MissingServiceError) throw new Error(err.message);
+    if (err instanceof MissingServiceError) throw new Error(err.message, { cause: err });
     throw err;
   }
   project.provide('redisUrl', services.redis.url);
