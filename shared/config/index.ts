@@ -6,3 +6,4 @@ export { dataConfig, type DataConfig } from './data';
 export { learnConfig, type LearnConfig } from './learn';
 export { processConfig, type ProcessConfig } from './process';
 export { questionConfig, type QuestionConfig } from './question';
+export { runtimeConfig, type RuntimeConfig } from './runtime';

@@ -152,6 +152,15 @@ describe('eventsFromHttp', () => {
     });
   });
 
+  it('reads a structured event from raw bytes', () => {
+    const message = HTTP.structured(event);
+    const [read] = eventsFromHttp(
+      message.headers as Record<string, string>,
+      Buffer.from(message.body as string),
+    );
+    expect(read!.id).toBe('x1');
+  });
+
   it('reads a batch', () => {
     const second = event.cloneWith({ id: 'x2' });
     const events = eventsFromHttp(

@@ -79,8 +79,9 @@ export function eventsFromHttp(
   try {
     // The SDK builds events leniently (and invents an id when one is missing), so the required
     // attributes are checked on the wire first and every event is validated after.
-    requireAttributes(flat, body);
-    const result = HTTP.toEvent({ headers: flat, body }) as
+    const text = typeof body === 'string' ? body : body.toString('utf8');
+    requireAttributes(flat, text);
+    const result = HTTP.toEvent({ headers: flat, body: text }) as
       CloudEvent<unknown> | CloudEvent<unknown>[];
     const events = Array.isArray(result) ? result : [result];
     for (const event of events) event.validate();
@@ -102,7 +103,7 @@ export function eventsFromHttp(
 
 const REQUIRED = ['id', 'source', 'specversion', 'type'] as const;
 
-function requireAttributes(headers: Record<string, string>, body: string | Buffer): void {
+function requireAttributes(headers: Record<string, string>, body: string): void {
   const contentType = headers['content-type'] ?? '';
   const structured = /^application\/cloudevents(-batch)?\+json/i.test(contentType);
   if (!structured) {
@@ -116,7 +117,7 @@ function requireAttributes(headers: Record<string, string>, body: string | Buffe
   }
   let parsed: unknown;
   try {
-    parsed = JSON.parse(body.toString());
+    parsed = JSON.parse(body);
   } catch {
     throw new EventValidationError('invalid CloudEvent: body is not JSON');
   }

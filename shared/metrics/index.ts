@@ -1,3 +1,3 @@
 /** Prometheus metrics: a registry per process and the `/metrics` listener. */
-export { createMetrics, type Metrics, type EventOutcome } from './registry';
+export { createMetrics, metricsForProcess, type Metrics, type EventOutcome } from './registry';
 export { startMetricsServer, type MetricsServer } from './server';

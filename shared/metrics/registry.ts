@@ -78,3 +78,14 @@ export function createMetrics(service: string) {
 
 export type Metrics = ReturnType<typeof createMetrics>;
 export type EventOutcome = 'ok' | 'duplicate' | 'rejected' | 'failed';
+
+let processMetrics: Metrics | undefined;
+
+/**
+ * The registry of this process, created on first use: the runtime serves it on METRICS_PORT and
+ * the function's handlers record into it.
+ */
+export function metricsForProcess(service: string): Metrics {
+  processMetrics ??= createMetrics(service);
+  return processMetrics;
+}

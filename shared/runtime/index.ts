@@ -1,0 +1,4 @@
+/** How a function is served: the Functions Framework's server behind MultiVAC's guards. */
+export { createFunctionServer, listen, type FunctionServerOptions, type Signature } from './server';
+export { runFunction, type RunningFunction } from './main';
+export { readBody, BodyTooLargeError } from './body';

@@ -1,0 +1,213 @@
+import { request as httpRequest, type Server } from 'node:http';
+import { Writable } from 'node:stream';
+import { gzipSync } from 'node:zlib';
+import { cloudEvent, http } from '@google-cloud/functions-framework';
+import { HTTP, type CloudEventV1 } from 'cloudevents';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EventType, makeEvent } from '../events/index';
+import { createLogger } from '../log/index';
+import { createFunctionServer, listen } from './index';
+
+const log = createLogger({
+  service: 'test',
+  level: 'silent',
+  destination: new Writable({ write: (_c, _e, d) => d() }),
+});
+const seen: unknown[] = [];
+
+http('rt-http', (req, res) => {
+  seen.push(req.body);
+  res.json({ body: req.body });
+});
+cloudEvent('rt-event', (event: CloudEventV1<{ jobId?: string }>) => {
+  seen.push(event);
+  if (event.data?.jobId === 'explode') throw new Error('handler failed');
+});
+
+const LIMIT = 1024;
+const servers: Server[] = [];
+let httpBase = '';
+let eventBase = '';
+
+beforeAll(async () => {
+  const a = createFunctionServer({ target: 'rt-http', signature: 'http', bodyLimit: LIMIT, log });
+  const b = createFunctionServer({
+    target: 'rt-event',
+    signature: 'cloudevent',
+    bodyLimit: LIMIT,
+    log,
+  });
+  servers.push(a, b);
+  httpBase = `http://127.0.0.1:${await listen(a, 0, '127.0.0.1')}`;
+  eventBase = `http://127.0.0.1:${await listen(b, 0, '127.0.0.1')}`;
+});
+afterAll(async () => {
+  for (const s of servers) {
+    s.closeAllConnections();
+    await new Promise((r) => s.close(r));
+  }
+});
+
+/** A chunked request (no content-length), as `curl -T -` sends. */
+function chunked(url: string, size: number): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(
+      url,
+      { method: 'PUT', headers: { 'content-type': 'text/plain', 'transfer-encoding': 'chunked' } },
+      (res) => {
+        let body = '';
+        res.on('data', (c) => (body += c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      },
+    );
+    req.on('error', reject);
+    for (let sent = 0; sent < size; sent += 256) req.write('x'.repeat(256));
+    req.end();
+  });
+}
+
+describe('HTTP functions behind the guards', () => {
+  it('answers health and readiness probes without calling the function', async () => {
+    const before = seen.length;
+    expect((await fetch(`${httpBase}/healthz`)).status).toBe(200);
+    expect((await fetch(`${httpBase}/readyz`)).status).toBe(200);
+    expect(seen.length).toBe(before);
+  });
+
+  it('passes a parsed body to the function', async () => {
+    const res = await fetch(`${httpBase}/x`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: '{"a":1}',
+    });
+    expect(await res.json()).toEqual({ body: { a: 1 } });
+  });
+
+  it.each([
+    [
+      'malformed JSON',
+      { 'content-type': 'application/json' },
+      '{"a":',
+      400,
+      /not valid application\/json/,
+    ],
+    [
+      'an unknown charset',
+      { 'content-type': 'application/json; charset=klingon' },
+      '{}',
+      415,
+      /charset/,
+    ],
+    [
+      'a gzip body',
+      { 'content-type': 'application/json', 'content-encoding': 'gzip' },
+      gzipSync('{}'),
+      415,
+      /content-encoding/,
+    ],
+    [
+      'a declared body over the limit',
+      { 'content-type': 'text/plain' },
+      'x'.repeat(LIMIT + 1),
+      413,
+      /larger than 1024/,
+    ],
+  ])('refuses %s with problem+json', async (_name, headers, body, status, detail) => {
+    const before = seen.length;
+    const res = await fetch(`${httpBase}/x`, { method: 'PUT', headers, body });
+    expect(res.status).toBe(status);
+    expect(res.headers.get('content-type')).toBe('application/problem+json');
+    expect(((await res.json()) as { detail: string }).detail).toMatch(detail);
+    expect(seen.length).toBe(before);
+  });
+
+  it('stops a chunked body at the limit and never calls the function', async () => {
+    const before = seen.length;
+    const res = await chunked(`${httpBase}/x`, LIMIT * 8);
+    expect(res.status).toBe(413);
+    expect(JSON.parse(res.body)).toMatchObject({ status: 413 });
+    expect(seen.length).toBe(before);
+    const small = await chunked(`${httpBase}/x`, 512);
+    expect(small.status).toBe(200);
+  });
+});
+
+describe('CloudEvent functions behind the guards', () => {
+  const good = makeEvent(
+    EventType.LearningRequested,
+    { jobId: 'j1' },
+    { source: '/multivac/test', id: 'g1' },
+  );
+
+  it.each([
+    ['binary', HTTP.binary(good)],
+    ['structured', HTTP.structured(good)],
+  ])('delivers a valid %s event and answers 204', async (_mode, message) => {
+    const res = await fetch(eventBase, {
+      method: 'POST',
+      headers: message.headers as Record<string, string>,
+      body: message.body as string,
+    });
+    expect(res.status).toBe(204);
+    expect(seen.at(-1)).toMatchObject({
+      id: 'g1',
+      type: EventType.LearningRequested,
+      data: { jobId: 'j1' },
+    });
+  });
+
+  it.each([
+    ['an unknown type', HTTP.binary(good.cloneWith({ type: 'com.example.nope' })), /unknown type/],
+    ['invalid data', HTTP.binary(good.cloneWith({ data: { jobId: 'bad id!' } })), /invalid data/],
+    [
+      'no CloudEvent at all',
+      { headers: { 'content-type': 'application/json' }, body: '{}' },
+      /not a CloudEvent/,
+    ],
+    [
+      'a batch',
+      {
+        headers: { 'content-type': 'application/cloudevents-batch+json' },
+        body: JSON.stringify([good.toJSON(), good.toJSON()]),
+      },
+      /batch/,
+    ],
+    [
+      'a missing id',
+      {
+        headers: { 'content-type': 'application/cloudevents+json' },
+        body: JSON.stringify({
+          specversion: '1.0',
+          type: EventType.LearningRequested,
+          source: '/s',
+          data: { jobId: 'j' },
+        }),
+      },
+      /missing id/,
+    ],
+  ])('rejects %s with a 400 the broker will not retry', async (_name, message, detail) => {
+    const before = seen.length;
+    const res = await fetch(eventBase, {
+      method: 'POST',
+      headers: message.headers as Record<string, string>,
+      body: message.body as string,
+    });
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { detail: string }).detail).toMatch(detail);
+    expect(seen.length).toBe(before);
+  });
+
+  it('reports a failing handler as 500 so the broker retries', async () => {
+    const message = HTTP.binary(good.cloneWith({ id: 'boom', data: { jobId: 'explode' } }));
+    const res = await fetch(eventBase, {
+      method: 'POST',
+      headers: message.headers as Record<string, string>,
+      body: message.body as string,
+    });
+    expect(res.status).toBe(500);
+  });
+
+  it('answers other methods with 405', async () => {
+    expect((await fetch(eventBase, { method: 'GET' })).status).toBe(405);
+  });
+});

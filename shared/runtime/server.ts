@@ -1,0 +1,189 @@
+import {
+  createServer,
+  type IncomingMessage,
+  type RequestListener,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { getTestServer } from '@google-cloud/functions-framework/testing';
+import { EventValidationError, eventsFromHttp, parseEvent } from '../events/index';
+import { sendProblem } from '../http/index';
+import type { Logger } from '../log/index';
+import { BodyTooLargeError, limitStreamingBody, readBody } from './body';
+
+export type Signature = 'http' | 'cloudevent';
+
+export interface FunctionServerOptions {
+  /** The name the function registered with the Functions Framework. */
+  target: string;
+  signature: Signature;
+  /** Largest request body accepted (DESIGN §8: 1 MiB by default). */
+  bodyLimit: number;
+  log: Logger;
+  /** Readiness beyond "the process serves": e.g. configuration parsed. Defaults to ready. */
+  ready?: () => boolean;
+}
+
+type ExpressApp = RequestListener & {
+  use(
+    handler: (
+      err: unknown,
+      req: IncomingMessage,
+      res: ServerResponse,
+      next: (err?: unknown) => void,
+    ) => void,
+  ): void;
+};
+
+/** body-parser's error types → what the client did wrong. */
+function statusOf(err: { status?: number; type?: string }): number {
+  if (err.type === 'entity.too.large') return 413;
+  if (err.type === 'charset.unsupported' || err.type === 'encoding.unsupported') return 415;
+  if (typeof err.status === 'number' && err.status >= 400 && err.status < 500) return err.status;
+  return 400;
+}
+
+const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json$/i;
+
+/**
+ * The Functions Framework's own server for a registered function (so the framework instance that
+ * the function registered with is the one serving it), fronted by what a public endpoint needs
+ * and the framework leaves out:
+ * - `GET /healthz` and `GET /readyz` for Kubernetes probes, answered before the function;
+ * - the body limit (the framework accepts 1 GiB), compressed bodies refused (no zip bombs);
+ * - body-parser failures (bad JSON, bad charset) as problem+json instead of an HTML page;
+ * - for CloudEvent functions, the event checked against the catalogue first, so a malformed event
+ *   gets a 400 — which the broker dead-letters at once — rather than the framework's 500, which it
+ *   would retry in vain.
+ */
+export function createFunctionServer({
+  target,
+  signature,
+  bodyLimit,
+  log,
+  ready = () => true,
+}: FunctionServerOptions): Server {
+  const framework = getTestServer(target);
+  const app = framework.listeners('request')[0] as ExpressApp;
+  app.use((err, req, res, next) => {
+    if (res.headersSent) return next(err);
+    const e = err as { status?: number; type?: string; message?: string };
+    const status = statusOf(e);
+    if (status >= 500) log.error({ err }, 'request body could not be read');
+    sendProblem(
+      res,
+      status,
+      e.type === 'entity.parse.failed'
+        ? `the body is not valid ${String(req.headers['content-type'] ?? '')}: ${e.message ?? ''}`
+        : (e.message ?? 'bad request'),
+    );
+  });
+
+  return createServer((req, res) => {
+    const path = (req.url ?? '/').split('?')[0];
+    if (req.method === 'GET' && (path === '/healthz' || path === '/readyz')) {
+      const ok = path === '/healthz' || ready();
+      res
+        .writeHead(ok ? 200 : 503, { 'content-type': 'text/plain' })
+        .end(ok ? 'ok\n' : 'not ready\n');
+      return;
+    }
+    const encoding = (req.headers['content-encoding'] ?? 'identity').toLowerCase();
+    if (encoding !== 'identity') {
+      refuse(
+        req,
+        res,
+        415,
+        `content-encoding "${encoding}" is not accepted; send the body uncompressed`,
+      );
+      return;
+    }
+    const declared = req.headers['content-length'];
+    if (declared !== undefined && Number(declared) > bodyLimit) {
+      refuse(req, res, 413, `request body is larger than ${bodyLimit} bytes`);
+      return;
+    }
+    if (signature === 'cloudevent') {
+      void admitEvent(req, res, bodyLimit, log).then((admitted) => admitted && app(req, res));
+      return;
+    }
+    if (declared === undefined)
+      limitStreamingBody(req, bodyLimit, () =>
+        refuse(req, res, 413, `request body is larger than ${bodyLimit} bytes`),
+      );
+    app(req, res);
+  });
+}
+
+/** Answers and closes the connection (the rest of the body is not worth reading). */
+function refuse(req: IncomingMessage, res: ServerResponse, status: number, detail: string): void {
+  sendProblem(res, status, detail, { headers: { connection: 'close' } });
+  res.once('finish', () => req.socket.destroy());
+}
+
+/**
+ * Reads and validates a CloudEvent before the framework sees it. The body is left parsed on the
+ * request exactly as body-parser would have left it; body-parser then sees a finished stream and
+ * skips it.
+ */
+async function admitEvent(
+  req: IncomingMessage,
+  res: ServerResponse,
+  limit: number,
+  log: Logger,
+): Promise<boolean> {
+  if (req.method !== 'POST') {
+    sendProblem(res, 405, 'CloudEvents are delivered with POST', { headers: { allow: 'POST' } });
+    return false;
+  }
+  let raw: Buffer;
+  try {
+    raw = await readBody(req, limit);
+  } catch (err) {
+    if (err instanceof BodyTooLargeError) refuse(req, res, 413, err.message);
+    else res.destroy();
+    return false;
+  }
+  try {
+    const events = eventsFromHttp(req.headers, raw);
+    if (events.length !== 1)
+      throw new EventValidationError('a function takes one event per request, not a batch');
+    parseEvent(events[0]!);
+  } catch (err) {
+    const detail =
+      err instanceof EventValidationError
+        ? err.message
+        : `unreadable event: ${(err as Error).message}`;
+    log.warn(
+      { ceId: req.headers['ce-id'], ceType: req.headers['ce-type'], detail },
+      'event rejected',
+    );
+    sendProblem(res, 400, detail);
+    return false;
+  }
+  const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim();
+  const text = raw.toString('utf8');
+  const target = req as IncomingMessage & { body?: unknown; rawBody?: Buffer };
+  target.rawBody = raw;
+  target.body = JSON_TYPE.test(type)
+    ? text
+      ? JSON.parse(text)
+      : undefined
+    : type.startsWith('text/')
+      ? text
+      : raw;
+  return true;
+}
+
+/** Listens on `port` (0: any free one) and resolves with the bound port. */
+export async function listen(server: Server, port: number, host = '0.0.0.0'): Promise<number> {
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  return (server.address() as AddressInfo).port;
+}
