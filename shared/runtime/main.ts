@@ -20,7 +20,7 @@ export interface RunningFunction {
 export async function runFunction(
   target: string,
   signature: Signature,
-  env: Env = process.env,
+  env?: Env,
 ): Promise<RunningFunction> {
   const started = performance.now();
   const config = parseConfig(target, runtimeConfig, env);
