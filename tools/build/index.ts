@@ -1,0 +1,9 @@
+/** The build: discover functions and bundle each one (tools only). */
+export { discoverFunctions, kindOf, isValidName, type FunctionSource, type Kind } from './discover';
+export {
+  bundleFunction,
+  bundleOptions,
+  entrySource,
+  OPTIONAL_PEERS,
+  type BundleReport,
+} from './bundle';

@@ -1,0 +1,42 @@
+/**
+ * `npm run build [-- <name> …]`: one self-contained esbuild bundle per `functions/<name>/` in
+ * `dist/<name>/index.cjs` (+ source map), and a size report.
+ */
+import { resolve } from 'node:path';
+import { bundleFunction, discoverFunctions } from './index';
+
+const root = resolve(import.meta.dirname, '../..');
+const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
+
+const kib = (bytes: number) => `${(bytes / 1024).toFixed(0)} KiB`;
+
+async function main(): Promise<void> {
+  const all = await discoverFunctions(root);
+  const unknown = wanted.filter((name) => !all.some((fn) => fn.name === name));
+  if (unknown.length)
+    throw new Error(
+      `no such function: ${unknown.join(', ')} (have: ${all.map((f) => f.name).join(', ')})`,
+    );
+  const chosen = wanted.length ? all.filter((fn) => wanted.includes(fn.name)) : all;
+  if (!chosen.length) {
+    console.log('nothing to build: no functions/<name>/index.ts yet');
+    return;
+  }
+  const started = performance.now();
+  const reports = await Promise.all(
+    chosen.map((fn) => bundleFunction(fn, root, resolve(root, 'dist'))),
+  );
+  for (const r of reports) {
+    console.log(
+      `${r.name.padEnd(10)} ${r.kind.padEnd(10)} ${kib(r.bytes).padStart(9)}  ${r.largest.map((l) => `${l.path} ${kib(l.bytes)}`).join(', ')}`,
+    );
+  }
+  console.log(
+    `built ${reports.length} bundle(s) in dist/ in ${Math.round(performance.now() - started)} ms`,
+  );
+}
+
+main().catch((err: unknown) => {
+  console.error((err as Error).message ?? err);
+  process.exitCode = 1;
+});
