@@ -1,0 +1,118 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '../services/ports';
+import { FunctionProcess } from './pool';
+
+// A stand-in bundle: any program that serves /readyz on PORT will do for the pool.
+const SERVER = `
+const http = require('node:http');
+let n = 0;
+http.createServer((req, res) => {
+  if (req.url === '/readyz') return res.end('ok');
+  setTimeout(() => res.end(String(process.pid) + ':' + ++n), Number(new URL(req.url, 'http://x').searchParams.get('ms') || 0));
+}).listen(Number(process.env.PORT), '127.0.0.1');
+process.on('SIGTERM', () => process.exit(0));
+`;
+
+let dir: string;
+let bundle: string;
+const lines: string[] = [];
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'multivac-pool-'));
+  bundle = join(dir, 'index.cjs');
+  await writeFile(bundle, SERVER);
+});
+afterAll(() => rm(dir, { recursive: true, force: true }));
+
+async function call(fn: FunctionProcess, ms = 0): Promise<string> {
+  const target = await fn.acquire();
+  try {
+    return await (await fetch(`http://127.0.0.1:${target.port}/?ms=${ms}`)).text();
+  } finally {
+    fn.release();
+  }
+}
+
+const until = async (check: () => boolean) => {
+  for (let i = 0; i < 400 && !check(); i++) await new Promise((r) => setTimeout(r, 25));
+  return check();
+};
+
+describe('FunctionProcess', () => {
+  it('starts on the first request, scales to zero when idle, and starts again', async () => {
+    const started: number[] = [];
+    const fn = new FunctionProcess({
+      name: 'f',
+      bundle,
+      port: await freePort(),
+      env: process.env,
+      idleMs: 200,
+      warm: false,
+      out: (l) => lines.push(l),
+      onStarted: (_n, ms) => started.push(ms),
+    });
+    expect(fn.state).toBe('stopped');
+    const first = await call(fn);
+    const pid = Number(first.split(':')[0]);
+    expect(fn.state).toBe('running');
+    expect(started).toHaveLength(1);
+    expect(await until(() => fn.state === 'stopped')).toBe(true);
+    expect(() => process.kill(pid, 0)).toThrow();
+    const second = await call(fn);
+    expect(Number(second.split(':')[0])).not.toBe(pid);
+    expect(started).toHaveLength(2);
+    await fn.stop();
+  });
+
+  it('never stops while a request is in flight', async () => {
+    const fn = new FunctionProcess({
+      name: 'g',
+      bundle,
+      port: await freePort(),
+      env: process.env,
+      idleMs: 50,
+      warm: false,
+      out: (l) => lines.push(l),
+    });
+    const slow = call(fn, 600);
+    const answer = await slow;
+    expect(answer).toMatch(/^\d+:1$/);
+    await fn.stop();
+  });
+
+  it('shares one start among concurrent first requests', async () => {
+    let starts = 0;
+    const fn = new FunctionProcess({
+      name: 'h',
+      bundle,
+      port: await freePort(),
+      env: process.env,
+      idleMs: 0,
+      warm: false,
+      out: (l) => lines.push(l),
+      onStarted: () => starts++,
+    });
+    const answers = await Promise.all(Array.from({ length: 10 }, () => call(fn)));
+    expect(new Set(answers.map((a) => a.split(':')[0])).size).toBe(1);
+    expect(starts).toBe(1);
+    await fn.stop();
+  });
+
+  it('reports a bundle that dies at start-up', async () => {
+    const broken = join(dir, 'broken.cjs');
+    await writeFile(broken, 'process.exit(3)');
+    const fn = new FunctionProcess({
+      name: 'b',
+      bundle: broken,
+      port: await freePort(),
+      env: process.env,
+      idleMs: 0,
+      warm: false,
+      out: (l) => lines.push(l),
+    });
+    await expect(fn.acquire()).rejects.toThrow(/exited during start-up/);
+  });
+});

@@ -1,0 +1,162 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { pipeLines, type LineSink } from './logs';
+import { upstreamAgent, type ProxyTarget } from './proxy';
+
+export type FunctionState = 'stopped' | 'starting' | 'running' | 'stopping';
+
+export interface FunctionProcessOptions {
+  name: string;
+  /** The bundle to run with `node`. */
+  bundle: string;
+  port: number;
+  env: NodeJS.ProcessEnv;
+  /** Stop after this long without requests; 0 or `warm` keeps it running. */
+  idleMs: number;
+  warm: boolean;
+  out: LineSink;
+  /** Called on every (cold) start with its duration, spawn → ready. */
+  onStarted?: (name: string, ms: number) => void;
+  onStopped?: (name: string, reason: string) => void;
+}
+
+async function ready(port: number): Promise<boolean> {
+  try {
+    const res = await fetch(`http://127.0.0.1:${port}/readyz`, {
+      signal: AbortSignal.timeout(1000),
+    });
+    await res.arrayBuffer();
+    return res.ok;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * One function as Knative runs it: no process until the first request (the caller is held
+ * meanwhile, as Knative's activator holds it), then a process that serves until it has been idle
+ * for `idleMs`, then none again. Requests are counted in and out so that an idle stop never cuts
+ * one short.
+ */
+export class FunctionProcess {
+  state: FunctionState = 'stopped';
+  starts = 0;
+  private child?: ChildProcess;
+  private starting?: Promise<void>;
+  private exited?: Promise<void>;
+  private inFlight = 0;
+  private idleTimer?: NodeJS.Timeout;
+  readonly target: ProxyTarget;
+
+  constructor(private readonly options: FunctionProcessOptions) {
+    this.target = { port: options.port, agent: upstreamAgent() };
+  }
+
+  get name(): string {
+    return this.options.name;
+  }
+
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
+  /** Ensures the process serves and counts one request in; pair with release(). */
+  async acquire(): Promise<ProxyTarget> {
+    this.inFlight++;
+    clearTimeout(this.idleTimer);
+    try {
+      if (this.state === 'stopping') await this.exited;
+      if (this.state !== 'running') await this.start();
+      return this.target;
+    } catch (err) {
+      this.release();
+      throw err;
+    }
+  }
+
+  /** Counts one request out; arms the idle timer when none is left. */
+  release(): void {
+    this.inFlight = Math.max(0, this.inFlight - 1);
+    this.armIdle();
+  }
+
+  start(): Promise<void> {
+    this.starting ??= this.spawn().finally(() => (this.starting = undefined));
+    return this.starting;
+  }
+
+  private async spawn(): Promise<void> {
+    const { name, bundle, port, env, out } = this.options;
+    this.state = 'starting';
+    const started = performance.now();
+    const child = spawn(process.execPath, ['--enable-source-maps', bundle], {
+      env: { ...env, PORT: String(port) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    this.child = child;
+    pipeLines(child.stdout, name, out);
+    pipeLines(child.stderr, name, out);
+    let died = false;
+    this.exited = new Promise((resolve) =>
+      child.once('exit', (code, signal) => {
+        died = true;
+        if (this.child === child) {
+          this.child = undefined;
+          this.state = 'stopped';
+          this.target.agent.destroy();
+          this.target.agent = upstreamAgent();
+          this.options.onStopped?.(name, signal ? `signal ${signal}` : `exit code ${code}`);
+        }
+        resolve();
+      }),
+    );
+    const deadline = Date.now() + 30_000;
+    while (!(await ready(port))) {
+      if (died) throw new Error(`${name} exited during start-up (see its log lines above)`);
+      if (Date.now() > deadline) {
+        child.kill('SIGKILL');
+        throw new Error(`${name} did not become ready within 30 s`);
+      }
+      await new Promise((r) => setTimeout(r, 15));
+    }
+    this.state = 'running';
+    this.starts++;
+    this.options.onStarted?.(name, Math.round(performance.now() - started));
+    this.armIdle();
+  }
+
+  private armIdle(): void {
+    clearTimeout(this.idleTimer);
+    if (
+      this.options.warm ||
+      this.options.idleMs <= 0 ||
+      this.inFlight > 0 ||
+      this.state !== 'running'
+    )
+      return;
+    this.idleTimer = setTimeout(() => {
+      if (this.inFlight === 0 && this.state === 'running') void this.stop('idle');
+    }, this.options.idleMs);
+    this.idleTimer.unref();
+  }
+
+  /** SIGTERM (the function finishes in-flight work), SIGKILL after 10 s. */
+  async stop(reason = 'stop'): Promise<void> {
+    clearTimeout(this.idleTimer);
+    await this.starting?.catch(() => {});
+    const child = this.child;
+    if (!child) return;
+    this.state = 'stopping';
+    this.options.out(`${this.name.padEnd(10)}| scaling to zero (${reason})`);
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    await this.exited;
+    clearTimeout(timer);
+  }
+
+  /** For watch mode: the next request starts the new bundle. */
+  async restart(): Promise<void> {
+    const wasRunning = this.state === 'running' || this.state === 'starting';
+    await this.stop('rebuilt');
+    if (wasRunning && this.options.warm) await this.start();
+  }
+}

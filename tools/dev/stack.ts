@@ -1,0 +1,265 @@
+import type { Server } from 'node:http';
+import { join } from 'node:path';
+import { context, type BuildContext } from 'esbuild';
+import { listen } from '../../shared/runtime/server';
+import {
+  bundleFunction,
+  bundleOptions,
+  discoverFunctions,
+  type FunctionSource,
+} from '../build/index';
+import {
+  freePort,
+  spawnServer,
+  startServices,
+  waitUntil,
+  type ServerProcess,
+  type Services,
+} from '../services/index';
+import { createActivator, createGateway } from './gateway';
+import type { LineSink } from './logs';
+import { pipeLines } from './logs';
+import { FunctionProcess } from './pool';
+import { loadRouting } from './routing';
+
+export interface StackOptions {
+  /** The repository (functions/, knative/). */
+  root: string;
+  /** Where data (Redis AOF, FerretDB files) and bundles live; `.multivac` for `npm start`. */
+  dataDir: string;
+  /** Gateway port (8080 by default; 0 for any free one). */
+  port?: number;
+  host?: string;
+  /** Keep every function running (no scale to zero). */
+  warm?: boolean;
+  /** Scale a function to zero after this many idle seconds. */
+  idleSeconds?: number;
+  /** Rebuild and restart a function when its sources change (`npm run dev`). */
+  watch?: boolean;
+  env?: NodeJS.ProcessEnv;
+  out?: LineSink;
+}
+
+export interface Stack {
+  url: string;
+  brokerUrl: string;
+  adminUrl: string;
+  activatorUrl: string;
+  services: Services;
+  functions: ReadonlyMap<string, FunctionProcess>;
+  stop(): Promise<void>;
+}
+
+/** Variables a function or the broker inherits from the developer's environment. */
+const passThrough = (env: NodeJS.ProcessEnv) =>
+  Object.fromEntries(
+    Object.entries(env).filter(
+      ([k]) =>
+        k.startsWith('MULTIVAC_') ||
+        k === 'LOG_LEVEL' ||
+        k === 'PATH' ||
+        k === 'HOME' ||
+        k === 'TZ',
+    ),
+  );
+
+const httpReady = (url: string) => async () => {
+  const res = await fetch(url, { signal: AbortSignal.timeout(1000) });
+  await res.arrayBuffer();
+  return res.ok;
+};
+
+/**
+ * The whole MultiVAC on one machine (DESIGN §9): Redis and a MongoDB-wire server, the broker
+ * (always on), every function as its own process from its bundle — started on its first request or
+ * delivery and stopped when idle, like Knative — and a gateway that routes like production.
+ */
+export async function startStack(options: StackOptions): Promise<Stack> {
+  const {
+    root,
+    dataDir,
+    host = '127.0.0.1',
+    warm = false,
+    watch = false,
+    env = process.env,
+  } = options;
+  const out = options.out ?? ((line: string) => console.log(line));
+  const idleSeconds = options.idleSeconds ?? Number(env.MULTIVAC_IDLE_SECONDS ?? 300);
+  const cleanup: (() => Promise<unknown>)[] = [];
+  const stop = async () => {
+    for (const step of cleanup.reverse()) await step().catch(() => {});
+  };
+
+  try {
+    const sources = await discoverFunctions(root);
+    const broker = sources.find((f) => f.kind === 'standalone' && f.name === 'broker');
+    if (!broker)
+      throw new Error(
+        'functions/broker is not built yet: the broker is required for the local stack',
+      );
+    const functionsSources = sources.filter((f) => f.kind !== 'standalone');
+
+    const services = await startServices(join(dataDir, 'services'), { env, log: out });
+    cleanup.push(() => services.stop());
+    out(
+      `stack     | Redis ${services.redis.url} (${services.redis.kind}), MongoDB ${services.mongo.uri} (${services.mongo.kind})`,
+    );
+
+    const distDir = join(dataDir, 'dist');
+    const built = performance.now();
+    await Promise.all(sources.map((fn) => bundleFunction(fn, root, distDir)));
+    out(
+      `stack     | built ${sources.length} bundles in ${Math.round(performance.now() - built)} ms`,
+    );
+
+    const functions = new Map<string, FunctionProcess>();
+    const activator = createActivator(functions);
+    const activatorPort = await listen(activator, 0, '127.0.0.1');
+    cleanup.push(() => closeServer(activator));
+
+    const [ingressPort, adminPort, brokerMetricsPort] = await Promise.all([
+      freePort(),
+      freePort(),
+      freePort(),
+    ]);
+    const brokerUrl = `http://127.0.0.1:${ingressPort}/`;
+    const brokerEnv = {
+      ...passThrough(env),
+      PORT: String(ingressPort),
+      MULTIVAC_ADMIN_PORT: String(adminPort),
+      METRICS_PORT: String(brokerMetricsPort),
+      REDIS_URL: services.redis.url,
+      MULTIVAC_TRIGGERS_FILE: join(root, 'knative/base/triggers.yaml'),
+      MULTIVAC_SUBSCRIBER_URL: `http://127.0.0.1:${activatorPort}/{name}`,
+      MULTIVAC_CONSUMER_NAME: 'local',
+      K_SERVICE: 'broker',
+    };
+    let brokerProcess = await startBroker(
+      join(distDir, 'broker', 'index.cjs'),
+      brokerEnv,
+      join(dataDir, 'broker.log'),
+      out,
+      ingressPort,
+    );
+    cleanup.push(() => brokerProcess.stop());
+
+    const functionEnv = {
+      ...passThrough(env),
+      REDIS_URL: services.redis.url,
+      MONGODB_URI: services.mongo.uri,
+      MONGODB_DB: env.MONGODB_DB ?? 'multivac',
+      K_SINK: brokerUrl,
+    };
+    for (const fn of functionsSources) {
+      const [port, metricsPort] = await Promise.all([freePort(), freePort()]);
+      functions.set(
+        fn.name,
+        new FunctionProcess({
+          name: fn.name,
+          bundle: join(distDir, fn.name, 'index.cjs'),
+          port,
+          env: { ...functionEnv, K_SERVICE: fn.name, METRICS_PORT: String(metricsPort) },
+          idleMs: idleSeconds * 1000,
+          warm,
+          out,
+          onStarted: (name, ms) => out(`${name.padEnd(10)}| cold start in ${ms} ms`),
+          onStopped: (name, reason) => out(`${name.padEnd(10)}| stopped (${reason})`),
+        }),
+      );
+    }
+    cleanup.push(() => Promise.all([...functions.values()].map((fn) => fn.stop('shutdown'))));
+    if (warm) await Promise.all([...functions.values()].map((fn) => fn.start()));
+
+    const gateway = createGateway(
+      await loadRouting(join(root, 'knative/base/routing.yaml')),
+      functions,
+    );
+    const gatewayPort = await listen(gateway, options.port ?? 8080, host);
+    cleanup.push(() => closeServer(gateway));
+
+    if (watch) {
+      const watchers = await watchSources(sources, root, distDir, async (fn) => {
+        out(`stack     | ${fn.name} rebuilt`);
+        if (fn.kind === 'standalone') {
+          await brokerProcess.stop();
+          brokerProcess = await startBroker(
+            join(distDir, 'broker', 'index.cjs'),
+            brokerEnv,
+            join(dataDir, 'broker.log'),
+            out,
+            ingressPort,
+          );
+        } else await functions.get(fn.name)?.restart();
+      });
+      cleanup.push(() => Promise.all(watchers.map((w) => w.dispose())));
+    }
+
+    return {
+      url: `http://${host}:${gatewayPort}`,
+      brokerUrl,
+      adminUrl: `http://127.0.0.1:${adminPort}`,
+      activatorUrl: `http://127.0.0.1:${activatorPort}`,
+      services,
+      functions,
+      stop,
+    };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}
+
+async function startBroker(
+  bundle: string,
+  env: NodeJS.ProcessEnv,
+  logFile: string,
+  out: LineSink,
+  port: number,
+): Promise<ServerProcess> {
+  const broker = spawnServer(process.execPath, ['--enable-source-maps', bundle], logFile, env);
+  pipeLines(broker.child.stdout, 'broker', out);
+  pipeLines(broker.child.stderr, 'broker', out);
+  await waitUntil('broker', httpReady(`http://127.0.0.1:${port}/readyz`), {
+    exited: broker.exited,
+    timeoutMs: 30_000,
+  });
+  return broker;
+}
+
+function closeServer(server: Server): Promise<void> {
+  server.closeAllConnections();
+  return new Promise((resolve) => server.close(() => resolve()));
+}
+
+/** esbuild's own watcher per function; `onRebuilt` runs after each successful rebuild. */
+async function watchSources(
+  sources: FunctionSource[],
+  root: string,
+  distDir: string,
+  onRebuilt: (fn: FunctionSource) => Promise<void>,
+): Promise<BuildContext[]> {
+  return Promise.all(
+    sources.map(async (fn) => {
+      let first = true;
+      const ctx = await context({
+        ...bundleOptions(fn, root, distDir),
+        plugins: [
+          {
+            name: 'restart-on-rebuild',
+            setup(build) {
+              build.onEnd(async (result) => {
+                if (first) {
+                  first = false;
+                  return;
+                }
+                if (result.errors.length === 0) await onRebuilt(fn);
+              });
+            },
+          },
+        ],
+      });
+      await ctx.watch();
+      return ctx;
+    }),
+  );
+}
