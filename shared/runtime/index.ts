@@ -2,3 +2,4 @@
 export { createFunctionServer, listen, type FunctionServerOptions, type Signature } from './server';
 export { runFunction, type RunningFunction } from './main';
 export { readBody, BodyTooLargeError } from './body';
+export { lazy, once } from './lazy';

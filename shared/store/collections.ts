@@ -57,13 +57,20 @@ export interface TermDoc {
 
 export type JobState = 'queued' | 'running' | 'succeeded' | 'failed';
 
+/** A learning job (DESIGN §2): progress counters are final once the job has finished. */
 export interface JobDoc {
   _id: string;
   state: JobState;
-  total?: number;
   createdAt: Date;
   startedAt?: Date;
   finishedAt?: Date;
+  /** Members the job waits for: documents to learn and sources still being fetched. */
+  total?: number;
+  done?: number;
+  failed?: number;
+  reason?: string;
+  /** The answer version this job produced. */
+  answerVersion?: number;
 }
 
 export interface AnswerSource {
@@ -89,11 +96,12 @@ export interface ProcessedEventDoc {
   expiresAt: Date;
 }
 
-/** One member counted towards a fan-in `key` (e.g. a document of a job). */
+/** One member counted towards a fan-in `key` (e.g. a document of a job), with its outcome. */
 export interface FanInDoc {
   _id: string;
   key: string;
   member: string;
+  outcome: 'done' | 'failed';
   at: Date;
 }
 

@@ -30,9 +30,16 @@ export async function fanIn(
   key: string,
   member: string,
   total: number,
+  outcome: 'done' | 'failed' = 'done',
 ): Promise<FanInResult> {
   const { fanIn: facts, claims } = collections(db);
-  const counted = await insertOnce(facts, { _id: `${key}|${member}`, key, member, at: new Date() });
+  const counted = await insertOnce(facts, {
+    _id: `${key}|${member}`,
+    key,
+    member,
+    outcome,
+    at: new Date(),
+  });
   const count = await facts.countDocuments({ key });
   if (count < total) return { counted, count, last: false };
   const claimId = `fan-in|${key}`;
@@ -44,6 +51,15 @@ export async function fanIn(
 
 /** Members counted so far towards `key`. */
 export const fanInCount = (db: Db, key: string) => collections(db).fanIn.countDocuments({ key });
+
+/** Members counted so far towards `key`, by outcome (one read of the facts). */
+export async function fanInCounts(db: Db, key: string): Promise<{ done: number; failed: number }> {
+  const facts = await collections(db)
+    .fanIn.find({ key }, { projection: { outcome: 1 } })
+    .toArray();
+  const failed = facts.filter((f) => f.outcome === 'failed').length;
+  return { done: facts.length - failed, failed };
+}
 
 /** Drops the facts of a finished fan-in (keeps counts cheap on servers that scan). */
 export async function clearFanIn(db: Db, key: string): Promise<void> {

@@ -10,5 +10,5 @@ export {
   eventKey,
   sweepExpired,
 } from './idempotency';
-export { fanIn, fanInCount, clearFanIn, type FanInResult } from './fan-in';
+export { fanIn, fanInCount, fanInCounts, clearFanIn, type FanInResult } from './fan-in';
 export { isDuplicateKey, onlyDuplicates } from './errors';

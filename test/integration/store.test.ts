@@ -9,6 +9,7 @@ import {
   eventKey,
   fanIn,
   fanInCount,
+  fanInCounts,
   markProcessed,
   sweepExpired,
   upsertByKey,
@@ -141,6 +142,14 @@ describe('fanIn', () => {
     expect((await fanIn(db, 'job-dup', 'd3', 4)).last).toBe(true);
     // … while any other member's redelivery does not.
     expect((await fanIn(db, 'job-dup', 'd1', 4)).last).toBe(false);
+  });
+
+  it('counts outcomes apart', async () => {
+    await fanIn(db, 'job-outcomes', 'ok-1', 3);
+    await fanIn(db, 'job-outcomes', 'bad-1', 3, 'failed');
+    const last = await fanIn(db, 'job-outcomes', 'ok-2', 3);
+    expect(last.last).toBe(true);
+    expect(await fanInCounts(db, 'job-outcomes')).toEqual({ done: 2, failed: 1 });
   });
 
   it('clears the facts of a finished fan-in', async () => {
