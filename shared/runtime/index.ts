@@ -3,3 +3,4 @@ export { createFunctionServer, listen, type FunctionServerOptions, type Signatur
 export { runFunction, type RunningFunction } from './main';
 export { readBody, BodyTooLargeError } from './body';
 export { lazy, once } from './lazy';
+export { functionContext, databaseFor, sinkEmitter, type FunctionContext } from './context';

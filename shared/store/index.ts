@@ -12,3 +12,4 @@ export {
 } from './idempotency';
 export { fanIn, fanInCount, fanInCounts, clearFanIn, type FanInResult } from './fan-in';
 export { isDuplicateKey, onlyDuplicates } from './errors';
+export { jobFanInKey } from './jobs';

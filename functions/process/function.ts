@@ -1,0 +1,18 @@
+import type { HttpFunction } from '@google-cloud/functions-framework';
+import { processConfig, type Env } from '../../shared/config/index';
+import { createRouter } from '../../shared/http/index';
+import { databaseFor, functionContext, sinkEmitter } from '../../shared/runtime/index';
+import { processRoutes } from './routes';
+
+/**
+ * The `process` function. Configuration is parsed here, at registration, so a bad environment stops
+ * the container at start with one readable error; the database connects on first use.
+ */
+export function processFunction(env?: Env): HttpFunction {
+  const { config, log, metrics } = functionContext('process', processConfig, env);
+  const routes = processRoutes({
+    db: databaseFor(config, 'process'),
+    emit: sinkEmitter(config, metrics),
+  });
+  return createRouter(routes, { log, metrics, projectId: config.GOOGLE_CLOUD_PROJECT });
+}

@@ -1,0 +1,64 @@
+import type { Db } from 'mongodb';
+import { EventType, makeEvent, type Emit } from '../../shared/events/index';
+import { HttpError, type Route } from '../../shared/http/index';
+import { entityId } from '../../shared/events/index';
+import { createJob, failJob, readJob } from './jobs';
+
+export interface ProcessDeps {
+  db(): Promise<Db>;
+  emit: Emit;
+}
+
+const SOURCE = '/multivac/process';
+
+/**
+ * `POST /multivac` starts a learning job; `GET /multivac/jobs/{id}` reports it. The job is
+ * recorded before `learning.requested` is published, and marked failed if the broker refuses it, so
+ * a job is never left queued with nothing on its way to `learn`.
+ */
+export function processRoutes({ db, emit }: ProcessDeps): Route[] {
+  return [
+    {
+      method: 'POST',
+      path: '/multivac',
+      async handler({ req, res, log }) {
+        req.resume(); // the body carries nothing; do not keep it buffered
+        const database = await db();
+        const job = await createJob(database);
+        try {
+          await emit(
+            makeEvent(
+              EventType.LearningRequested,
+              { jobId: job._id },
+              { source: SOURCE, id: `learning.requested:${job._id}` },
+            ),
+          );
+        } catch (err) {
+          log.error({ err, jobId: job._id }, 'learning.requested could not be published');
+          await failJob(database, job._id, 'the learning request could not be queued');
+          throw new HttpError(503, 'the learning job could not be queued; try again shortly', {
+            'retry-after': '5',
+          });
+        }
+        log.info({ jobId: job._id }, 'learning job queued');
+        res.writeHead(202, {
+          'content-type': 'application/json',
+          location: `/multivac/jobs/${job._id}`,
+        });
+        res.end(JSON.stringify({ jobId: job._id, state: job.state }));
+      },
+    },
+    {
+      method: 'GET',
+      path: '/multivac/jobs/:id',
+      async handler({ res, params }) {
+        if (!entityId.safeParse(params.id).success)
+          throw new HttpError(404, `no job ${JSON.stringify(params.id)}`);
+        const job = await readJob(await db(), params.id!);
+        if (!job) throw new HttpError(404, `no job ${params.id}`);
+        res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+        res.end(JSON.stringify(job));
+      },
+    },
+  ];
+}

@@ -1,0 +1,59 @@
+import type { z } from 'zod';
+import type { Db } from 'mongodb';
+import { parseConfig, type Env } from '../config/index';
+import { createEmitter, type Emit } from '../events/index';
+import { createLogger, type Logger } from '../log/index';
+import { metricsForProcess, type Metrics } from '../metrics/index';
+import { createStore, ensureIndexes } from '../store/index';
+import { lazy } from './lazy';
+
+/** What every function has: its parsed configuration, a logger and the process's metrics. */
+export interface FunctionContext<C> {
+  name: string;
+  config: C;
+  log: Logger;
+  metrics: Metrics;
+}
+
+/** Parses the function's configuration (one readable error on a bad environment). */
+export function functionContext<S extends z.ZodType>(
+  name: string,
+  schema: S,
+  env?: Env,
+): FunctionContext<z.output<S>> {
+  const config = parseConfig(name, schema, env) as z.output<S> & {
+    LOG_LEVEL: string;
+    K_SERVICE?: string;
+  };
+  return {
+    name,
+    config,
+    log: createLogger({ service: config.K_SERVICE ?? name, level: config.LOG_LEVEL }),
+    metrics: metricsForProcess(name),
+  };
+}
+
+/** The database, connected on first use, with every index ensured once per process. */
+export function databaseFor(
+  config: { MONGODB_URI: string; MONGODB_DB: string },
+  appName: string,
+): () => Promise<Db> {
+  const store = createStore({ uri: config.MONGODB_URI, dbName: config.MONGODB_DB, appName });
+  return lazy(async () => {
+    const db = await store.db();
+    await ensureIndexes(db);
+    return db;
+  });
+}
+
+/** Publishes to the broker ingress (`K_SINK`), counting what was accepted. */
+export function sinkEmitter(
+  config: { K_SINK: string; MULTIVAC_EMIT_TIMEOUT_MS: number },
+  metrics: Metrics,
+): Emit {
+  return createEmitter({
+    sink: config.K_SINK,
+    timeoutMs: config.MULTIVAC_EMIT_TIMEOUT_MS,
+    onEmitted: (event) => metrics.emitted.inc({ type: event.type }),
+  });
+}
