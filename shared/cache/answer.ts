@@ -14,6 +14,19 @@ export const answerView = z.object({
 });
 export type AnswerView = z.output<typeof answerView>;
 
+/** What MultiVAC says until its knowledge is sufficient — exactly this text (DESIGN §2). */
+export const INSUFFICIENT_ANSWER = 'INSUFFICIENT DATA FOR MEANINGFUL ANSWER.';
+
+/** The answer before anything was ever learned: knowledge version "0". */
+export const NO_ANSWER: AnswerView = Object.freeze({
+  status: 'insufficient',
+  answer: INSUFFICIENT_ANSWER,
+  confidence: 0,
+  sources: [],
+  knowledgeVersion: '0',
+  updatedAt: new Date(0).toISOString(),
+}) as AnswerView;
+
 const CURRENT = ['answer', 'current'] as const;
 
 /** Reads the cached current answer (null on a miss or an unreadable entry). */

@@ -1,4 +1,11 @@
 /** Redis: a lazily connected client and the namespaced JSON cache with TTLs. */
 export { createRedis, type RedisHandle } from './redis';
 export { createCache, type Cache } from './cache';
-export { answerView, getCachedAnswer, setCachedAnswer, type AnswerView } from './answer';
+export {
+  answerView,
+  getCachedAnswer,
+  setCachedAnswer,
+  INSUFFICIENT_ANSWER,
+  NO_ANSWER,
+  type AnswerView,
+} from './answer';

@@ -1,39 +1,57 @@
 import type { Redis, RedisOptions } from 'ioredis';
 
 export interface RedisHandle {
-  /** The client, created (and ioredis loaded) on first use and reused afterwards. */
+  /** The client, connected (and ioredis loaded) on first use and reused afterwards. */
   client(): Promise<Redis>;
   /** Closes the client if it was opened. */
   quit(): Promise<void>;
 }
 
 /**
- * A lazily created ioredis client. ioredis reconnects by itself; commands issued while it is
- * disconnected wait in its offline queue up to `maxRetriesPerRequest` reconnection attempts, then
- * fail so that the caller (and the broker's redelivery) can deal with it.
+ * A lazily created, connected ioredis client. A failed first connection is forgotten so the next
+ * call tries again. Afterwards ioredis reconnects by itself; while it is disconnected, commands
+ * wait in its offline queue for up to `maxRetriesPerRequest` reconnection attempts — or fail at once
+ * with `enableOfflineQueue: false`, which a cache wants (it has a fallback) and a queue does not.
  */
-export function createRedis(url: string, options: RedisOptions = {}): RedisHandle {
+export function createRedis(
+  url: string,
+  options: RedisOptions = {},
+  onError: (err: Error) => void = () => {},
+): RedisHandle {
   let client: Promise<Redis> | undefined;
+  const open = async () => {
+    const { Redis } = await import('ioredis');
+    const redis = new Redis(url, {
+      maxRetriesPerRequest: 5,
+      connectTimeout: 5000,
+      retryStrategy: (times) => Math.min(50 * 2 ** times, 2000),
+      ...options,
+      lazyConnect: true,
+    });
+    // Connection errors also reach callers as failed commands; without a listener ioredis would
+    // print each reconnection attempt.
+    redis.on('error', onError);
+    try {
+      await redis.connect();
+    } catch (err) {
+      redis.disconnect();
+      throw err;
+    }
+    return redis;
+  };
   return {
     client() {
-      client ??= import('ioredis').then(
-        ({ Redis }) =>
-          new Redis(url, {
-            maxRetriesPerRequest: 5,
-            connectTimeout: 5000,
-            retryStrategy: (times) => Math.min(50 * 2 ** times, 2000),
-            ...options,
-          }),
-      );
+      client ??= open().catch((err: unknown) => {
+        client = undefined;
+        throw err;
+      });
       return client;
     },
     async quit() {
       const pending = client;
       client = undefined;
-      if (pending) {
-        const redis = await pending;
-        await redis.quit().catch(() => redis.disconnect());
-      }
+      const redis = await pending?.catch(() => undefined);
+      if (redis) await redis.quit().catch(() => redis.disconnect());
     },
   };
 }

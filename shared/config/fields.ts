@@ -56,6 +56,11 @@ export const httpFields = {
 
 export const cacheFields = {
   MULTIVAC_CACHE_TTL_SECONDS: positiveInt.default(3600),
+  /** Namespace of MultiVAC's cache keys, so one Redis can serve several installations. */
+  MULTIVAC_CACHE_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_.:-]{1,64}$/, 'must be 1-64 characters of [A-Za-z0-9_.:-]')
+    .default('multivac'),
 };
 
 export { port, positiveInt, url };

@@ -20,6 +20,12 @@ describe('metrics', () => {
     expect(text).toContain('multivac_process_cpu_seconds_total');
   });
 
+  it('returns the same metric when asked twice for one name', () => {
+    const metrics = createMetrics('twice');
+    expect(metrics.gauge('multivac_g', 'g')).toBe(metrics.gauge('multivac_g', 'g'));
+    expect(metrics.counter('multivac_c', 'c')).toBe(metrics.counter('multivac_c', 'c'));
+  });
+
   it('keeps registries apart', async () => {
     const a = createMetrics('a');
     const b = createMetrics('b');

@@ -58,20 +58,33 @@ export function createMetrics(service: string) {
       events.inc({ type, outcome });
       eventDuration.observe({ type }, seconds);
     },
-    /** A gauge on this registry (queue lag, answer confidence, …). */
-    gauge<L extends string>(name: string, help: string, labelNames: readonly L[] = []) {
-      return new Gauge<L>({ name, help, labelNames, registers: [registry] });
+    /** A gauge on this registry (queue lag, answer confidence, …); the same one if asked twice. */
+    gauge<L extends string>(name: string, help: string, labelNames: readonly L[] = []): Gauge<L> {
+      return (
+        (registry.getSingleMetric(name) as Gauge<L> | undefined) ??
+        new Gauge<L>({ name, help, labelNames, registers: [registry] })
+      );
     },
-    counter<L extends string>(name: string, help: string, labelNames: readonly L[] = []) {
-      return new Counter<L>({ name, help, labelNames, registers: [registry] });
+    counter<L extends string>(
+      name: string,
+      help: string,
+      labelNames: readonly L[] = [],
+    ): Counter<L> {
+      return (
+        (registry.getSingleMetric(name) as Counter<L> | undefined) ??
+        new Counter<L>({ name, help, labelNames, registers: [registry] })
+      );
     },
     histogram<L extends string>(
       name: string,
       help: string,
       labelNames: readonly L[] = [],
       buckets = SECONDS,
-    ) {
-      return new Histogram<L>({ name, help, labelNames, buckets, registers: [registry] });
+    ): Histogram<L> {
+      return (
+        (registry.getSingleMetric(name) as Histogram<L> | undefined) ??
+        new Histogram<L>({ name, help, labelNames, buckets, registers: [registry] })
+      );
     },
   };
 }

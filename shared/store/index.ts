@@ -13,3 +13,4 @@ export {
 export { fanIn, fanInCount, fanInCounts, clearFanIn, type FanInResult } from './fan-in';
 export { isDuplicateKey, onlyDuplicates } from './errors';
 export { jobFanInKey } from './jobs';
+export { latestAnswer, answerToView } from './answers';
