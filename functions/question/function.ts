@@ -20,6 +20,7 @@ export function questionFunction(env?: Env): HttpFunction {
     // A cache with a fallback must fail fast while Redis is away, not queue requests behind it.
     cache: createCache(
       createRedis(config.REDIS_URL, { enableOfflineQueue: false, maxRetriesPerRequest: 0 }),
+      config.MULTIVAC_CACHE_PREFIX,
     ),
     db: databaseFor(config, 'question'),
     ttlSeconds: config.MULTIVAC_CACHE_TTL_SECONDS,

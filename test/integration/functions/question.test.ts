@@ -38,6 +38,7 @@ beforeAll(async () => {
     REDIS_URL: servers().redisUrl,
     MONGODB_URI: servers().mongoUri,
     MONGODB_DB: dbName,
+    MULTIVAC_CACHE_PREFIX: namespace,
     LOG_LEVEL: 'silent',
   };
   http('question', questionFunction(env));
