@@ -1,21 +1,12 @@
 import { z } from 'zod';
-import { mongoFields, positiveInt, runtimeFields, sinkFields } from './fields';
+import { fetchPolicyFields, mongoFields, positiveInt, runtimeFields, sinkFields } from './fields';
 
 /** `acquire`: fetches user URLs safely (DESIGN §7) and stores the extracted documents. */
 export const acquireConfig = z.object({
   ...runtimeFields,
   ...mongoFields,
   ...sinkFields,
-  /** Private ranges that may be fetched anyway (tests, the local corpus server). Empty: none. */
-  MULTIVAC_FETCH_ALLOWED_CIDRS: z
-    .string()
-    .default('')
-    .transform((value) =>
-      value
-        .split(',')
-        .map((cidr) => cidr.trim())
-        .filter(Boolean),
-    ),
+  ...fetchPolicyFields,
   MULTIVAC_FETCH_TIMEOUT_MS: positiveInt.default(10_000),
   MULTIVAC_FETCH_MAX_BYTES: positiveInt.default(2 * 1024 * 1024),
   MULTIVAC_FETCH_MAX_REDIRECTS: z.coerce.number().int().min(0).max(5).default(5),

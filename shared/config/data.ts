@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import {
+  fetchPolicyFields,
   httpFields,
   mongoFields,
   positiveInt,
@@ -15,6 +16,12 @@ export const dataConfig = z.object({
   ...mongoFields,
   ...sinkFields,
   ...httpFields,
+  ...fetchPolicyFields,
   MULTIVAC_RATE_LIMIT_PER_MINUTE: positiveInt.default(120),
+  /**
+   * Proxies in front of the function that append to X-Forwarded-For (the gateway: 1). The client
+   * address is the entry that many places from the right; 0 uses the socket's peer.
+   */
+  MULTIVAC_TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(1),
 });
 export type DataConfig = z.output<typeof dataConfig>;

@@ -54,6 +54,20 @@ export const httpFields = {
   MULTIVAC_BODY_LIMIT_BYTES: positiveInt.default(1024 * 1024),
 };
 
+/** The address policy of user URLs (DESIGN §7), shared by `data` (early check) and `acquire`. */
+export const fetchPolicyFields = {
+  /** Private ranges that may be fetched anyway (tests, the local corpus server). Empty: none. */
+  MULTIVAC_FETCH_ALLOWED_CIDRS: z
+    .string()
+    .default('')
+    .transform((value) =>
+      value
+        .split(',')
+        .map((cidr) => cidr.trim())
+        .filter(Boolean),
+    ),
+};
+
 export const cacheFields = {
   MULTIVAC_CACHE_TTL_SECONDS: positiveInt.default(3600),
   /** Namespace of MultiVAC's cache keys, so one Redis can serve several installations. */
