@@ -1,14 +1,63 @@
 import { z } from 'zod';
-import { port, redisFields, runtimeFields } from './fields';
+import { httpFields, port, positiveInt, redisFields, runtimeFields } from './fields';
 
-/** `broker`: CloudEvents ingress, Redis Stream, trigger dispatchers and the admin endpoint. */
+/**
+ * `broker`: CloudEvents ingress, Redis Stream, trigger dispatchers and the admin endpoint.
+ * `PORT` is the ingress (what `K_SINK` points at); `MULTIVAC_BODY_LIMIT_BYTES` limits one
+ * ingress request, `MULTIVAC_MAX_EVENT_BYTES` one event in it.
+ */
 export const brokerConfig = z.object({
   ...runtimeFields,
   ...redisFields,
+  ...httpFields,
   /** The trigger table (Knative Trigger shape); a ConfigMap mount in the cluster. */
   MULTIVAC_TRIGGERS_FILE: z.string().min(1),
-  MULTIVAC_STREAM: z.string().min(1).default('multivac:events'),
+  MULTIVAC_STREAM: z
+    .string()
+    .regex(/^[^\s]{1,200}$/, 'must be 1-200 characters without whitespace')
+    .default('multivac:events'),
   /** Admin API (dead letters, re-drive); never routed publicly. Unset: not served. */
   MULTIVAC_ADMIN_PORT: port.optional(),
+  /** The address the ingress and admin listeners bind (tests: 127.0.0.1). */
+  MULTIVAC_BROKER_HOST: z.string().min(1).default('0.0.0.0'),
+  /** How a `subscriber.ref` becomes a URL: `{name}` and `{namespace}` are replaced. */
+  MULTIVAC_SUBSCRIBER_URL: z
+    .string()
+    .refine((value) => value.includes('{name}'), 'must contain the {name} placeholder')
+    .refine((value) => {
+      try {
+        const url = new URL(value.replaceAll('{name}', 'n').replaceAll('{namespace}', 'ns'));
+        return url.protocol === 'http:' || url.protocol === 'https:';
+      } catch {
+        return false;
+      }
+    }, 'must be an http or https URL once the placeholders are filled in')
+    .default('http://{name}.{namespace}.svc.cluster.local'),
+  /** The namespace of refs that name none. */
+  MULTIVAC_NAMESPACE: z
+    .string()
+    .regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, 'must be a DNS label')
+    .default('multivac'),
+  /** This instance's consumer name in every group; stable across restarts. Else HOSTNAME. */
+  MULTIVAC_CONSUMER_NAME: z
+    .string()
+    .regex(/^[^\s]{1,100}$/, 'must be 1-100 characters without whitespace')
+    .optional(),
+  HOSTNAME: z.string().optional(),
+  /** Largest single event, as stored (its CloudEvents JSON form). */
+  MULTIVAC_MAX_EVENT_BYTES: positiveInt.default(256 * 1024),
+  /** Parallel deliveries per trigger. */
+  MULTIVAC_DELIVERY_CONCURRENCY: positiveInt.max(1000).default(16),
+  /** How long `source` + `id` of an accepted event is remembered to refuse duplicates. */
+  MULTIVAC_DEDUP_TTL_SECONDS: positiveInt.default(3600),
+  /** How often each trigger's pending list is scanned for retries that are due. */
+  MULTIVAC_RETRY_SCAN_MS: positiveInt.default(250),
+  /** How often the stream is trimmed and the pending/lag gauges refreshed. */
+  MULTIVAC_TRIM_INTERVAL_MS: positiveInt.default(5000),
+  /**
+   * Added to a trigger's timeout plus its longest backoff to give the idle time after which an
+   * entry pending on another consumer is taken over.
+   */
+  MULTIVAC_VISIBILITY_MARGIN_MS: positiveInt.default(5000),
 });
 export type BrokerConfig = z.output<typeof brokerConfig>;

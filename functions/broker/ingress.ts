@@ -1,0 +1,128 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { performance } from 'node:perf_hooks';
+import { sendProblem } from '../../shared/http/index';
+import type { Logger } from '../../shared/log/index';
+import { BodyTooLargeError, readBody } from '../../shared/runtime/body';
+import { CodecError, readEvents } from './codec';
+import type { BrokerMetrics } from './metrics';
+import { EventTooLargeError, prepare, type Prepared, type Publish } from './publish';
+
+export interface IngressOptions {
+  publish: Publish;
+  /** Largest request body (MULTIVAC_BODY_LIMIT_BYTES). */
+  maxRequestBytes: number;
+  /** Largest single event, as stored (MULTIVAC_MAX_EVENT_BYTES). */
+  maxEventBytes: number;
+  /** Redis answered and every group exists. */
+  ready: () => boolean;
+  log: Logger;
+  metrics: BrokerMetrics;
+}
+
+type Handler = (req: IncomingMessage, res: ServerResponse) => void;
+
+/**
+ * The broker's way in, Knative's broker-ingress contract: `POST /` with CloudEvents in binary,
+ * structured or batch mode. `202` once Redis holds every event of the request (a duplicate by
+ * `source` + `id` included, not appended again); otherwise a problem+json `400` (not a valid
+ * CloudEvent), `413` (request or event too large), `415` (not a CloudEvent media type), or
+ * `503` (Redis unavailable or still starting; worth a retry) — and nothing of the request stored.
+ * Also `GET /healthz` and `GET /readyz`.
+ */
+export function createIngress(options: IngressOptions): Handler {
+  const { log, metrics } = options;
+  return (req, res) => {
+    const started = performance.now();
+    const route = (req.url ?? '/').split('?')[0]!;
+    res.once('finish', () => {
+      const known = route === '/' || route === '/healthz' || route === '/readyz';
+      metrics.base.observeHttp(
+        known ? route : 'unmatched',
+        req.method ?? 'GET',
+        res.statusCode,
+        (performance.now() - started) / 1000,
+      );
+      if (route === '/' && res.statusCode >= 400)
+        metrics.rejected.inc({ status: String(res.statusCode) });
+    });
+    handle(req, res, route, options).catch((err: unknown) => {
+      log.error({ err }, 'ingress request failed');
+      if (!res.headersSent) sendProblem(res, 500, 'the request could not be completed');
+      else res.destroy();
+    });
+  };
+}
+
+async function handle(
+  req: IncomingMessage,
+  res: ServerResponse,
+  route: string,
+  { publish, maxRequestBytes, maxEventBytes, ready, log, metrics }: IngressOptions,
+): Promise<void> {
+  if (req.method === 'GET' && (route === '/healthz' || route === '/readyz')) {
+    const ok = route === '/healthz' || ready();
+    res
+      .writeHead(ok ? 200 : 503, { 'content-type': 'text/plain' })
+      .end(ok ? 'ok\n' : 'not ready\n');
+    return;
+  }
+  if (route !== '/') return refuse(req, res, 404, `no resource at ${route}; publish to /`);
+  if (req.method !== 'POST') {
+    return refuse(req, res, 405, 'CloudEvents are published with POST', { allow: 'POST' });
+  }
+  if (!ready()) {
+    return refuse(req, res, 503, 'the broker is starting', { 'retry-after': '1' });
+  }
+  const encoding = (req.headers['content-encoding'] ?? 'identity').toLowerCase();
+  if (encoding !== 'identity') {
+    return refuse(req, res, 415, `content-encoding "${encoding}" is not accepted`);
+  }
+  if (Number(req.headers['content-length'] ?? 0) > maxRequestBytes) {
+    return refuse(req, res, 413, `the request is larger than ${maxRequestBytes} bytes`);
+  }
+  let body: Buffer;
+  try {
+    body = await readBody(req, maxRequestBytes);
+  } catch (err) {
+    if (err instanceof BodyTooLargeError) {
+      return refuse(req, res, 413, `the request is larger than ${maxRequestBytes} bytes`);
+    }
+    res.destroy(); // the client went away
+    return;
+  }
+  let events: Prepared[];
+  try {
+    events = readEvents(req.headers, body).map((event) => prepare(event, maxEventBytes));
+  } catch (err) {
+    if (err instanceof CodecError) return refuse(req, res, err.status, err.message);
+    if (err instanceof EventTooLargeError) return refuse(req, res, 413, err.message);
+    throw err;
+  }
+  try {
+    const result = await publish(events);
+    metrics.published.inc(result.appended);
+    if (result.duplicates) metrics.duplicates.inc(result.duplicates);
+    log.debug({ appended: result.appended, duplicates: result.duplicates }, 'published');
+  } catch (err) {
+    log.warn({ err, events: events.length }, 'Redis did not take the events');
+    return refuse(req, res, 503, 'the event store is unavailable; try again', {
+      'retry-after': '1',
+    });
+  }
+  res.writeHead(202, { 'content-length': '0' }).end();
+}
+
+/** Answers with a problem; an unread body is not worth reading, so the connection closes. */
+function refuse(
+  req: IncomingMessage,
+  res: ServerResponse,
+  status: number,
+  detail: string,
+  headers: Record<string, string> = {},
+): void {
+  const unread = !req.complete;
+  sendProblem(res, status, detail, {
+    headers: unread ? { ...headers, connection: 'close' } : headers,
+  });
+  if (unread) res.once('finish', () => req.socket.destroy());
+}
