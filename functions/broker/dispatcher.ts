@@ -55,7 +55,10 @@ type Unfinished = { kind: 'ack' } | { kind: 'dead-letter'; failure: Failure };
 export class TriggerDispatcher {
   readonly #o: DispatcherOptions;
   readonly #slots: Slots;
+  /** Entries taken for delivery (running or queued for a slot), by id; scans leave them be. */
   readonly #inFlight = new Map<string, Promise<void>>();
+  /** Taken entries waiting for a slot; non-empty only while every slot is busy. */
+  readonly #queue: { entry: StreamEntry; attempt: number; done: () => void }[] = [];
   readonly #unfinished = new Map<string, Unfinished>();
   readonly #log: Logger;
   #running = false;
@@ -102,7 +105,7 @@ export class TriggerDispatcher {
   async #readLoop(): Promise<void> {
     const { keys, trigger, consumer } = this.#o;
     while (this.#running) {
-      await this.#slots.whenFree();
+      while (this.#capacity() <= 0 && this.#running) await this.#slots.whenFree();
       if (!this.#running) break;
       let entries: RawEntry[];
       try {
@@ -112,7 +115,7 @@ export class TriggerDispatcher {
           keys.stream,
           trigger.name,
           consumer,
-          this.#slots.free,
+          this.#capacity(),
           BLOCK_MS,
         );
       } catch (err) {
@@ -196,19 +199,40 @@ export class TriggerDispatcher {
     }
   }
 
+  /**
+   * Entries that may still be taken (read or claimed) now. Reading and claiming never ask for
+   * more, but a read and a claim can overlap, so an entry taken while every slot is busy waits in
+   * the queue: it must not be left pending, where a later claim would count a delivery that never
+   * happened against its retries.
+   */
+  #capacity(): number {
+    return this.#slots.free - this.#queue.length;
+  }
+
   #start(entry: StreamEntry, attempt: number): void {
-    if (this.#slots.free === 0) return; // left pending; the retry scan finds it again
-    this.#slots.take();
+    if (this.#inFlight.has(entry.id)) return;
+    let done!: () => void;
+    this.#inFlight.set(entry.id, new Promise<void>((resolve) => (done = resolve)));
+    this.#queue.push({ entry, attempt, done });
+    this.#drain();
+  }
+
+  #drain(): void {
     const { metrics, trigger } = this.#o;
-    metrics.inFlight.inc({ trigger: trigger.name });
-    const run = this.#attempt(entry, attempt)
-      .catch((err: unknown) => this.#log.error({ err, entry: entry.id }, 'delivery task failed'))
-      .finally(() => {
-        this.#inFlight.delete(entry.id);
-        metrics.inFlight.dec({ trigger: trigger.name });
-        this.#slots.release();
-      });
-    this.#inFlight.set(entry.id, run);
+    while (this.#slots.free > 0 && this.#queue.length > 0) {
+      const { entry, attempt, done } = this.#queue.shift()!;
+      this.#slots.take();
+      metrics.inFlight.inc({ trigger: trigger.name });
+      void this.#attempt(entry, attempt)
+        .catch((err: unknown) => this.#log.error({ err, entry: entry.id }, 'delivery task failed'))
+        .finally(() => {
+          this.#inFlight.delete(entry.id);
+          metrics.inFlight.dec({ trigger: trigger.name });
+          this.#slots.release();
+          done();
+          this.#drain();
+        });
+    }
   }
 
   async #attempt(entry: StreamEntry, attempt: number): Promise<void> {
@@ -389,7 +413,7 @@ export class TriggerDispatcher {
         }
         const exhausted = row.deliveries >= maxAttempts(trigger);
         if (!exhausted && row.idleMs < backoffMs(trigger, row.deliveries)) continue;
-        if (!exhausted && this.#slots.free === 0) return;
+        if (!exhausted && this.#capacity() <= 0) return;
         // An exhausted entry here was interrupted during its last attempt; the minimum idle time
         // still keeps the claim from taking an entry another consumer claimed a moment ago.
         const minIdle = exhausted ? trigger.backoffDelayMs : backoffMs(trigger, row.deliveries);
@@ -406,8 +430,8 @@ export class TriggerDispatcher {
     const redis = await this.#o.redis();
     let cursor = '0-0';
     do {
-      const free = this.#slots.free;
-      if (free === 0 || !this.#running) return;
+      const free = this.#capacity();
+      if (free <= 0 || !this.#running) return;
       const result = await autoClaim(
         redis,
         keys.stream,

@@ -1,0 +1,90 @@
+import type { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { brokerKeys } from '../../../functions/broker/keys';
+import { trimStream } from '../../../functions/broker/trim';
+import { createRedis } from '../../../shared/cache/index';
+import { servers, uniquePrefix } from '../../support/isolation';
+
+/**
+ * The trimming rule against real Redis, state by state: the stream is trimmed only below the
+ * oldest entry that some group still has pending or has not read.
+ */
+const handle = createRedis(servers().redisUrl);
+let redis: Redis;
+beforeAll(async () => {
+  redis = await handle.client();
+});
+afterAll(() => handle.quit());
+
+/** A stream of 10 entries and groups created before any of them; returns the entry ids. */
+async function setup(groups: string[]) {
+  const keys = brokerKeys(uniquePrefix('broker-trim'));
+  for (const group of groups)
+    await redis.call('XGROUP', 'CREATE', keys.stream, group, '$', 'MKSTREAM');
+  const ids: string[] = [];
+  for (let i = 0; i < 10; i++)
+    ids.push((await redis.xadd(keys.stream, '*', 'event', `{"n":${i}}`))!);
+  return { keys, ids };
+}
+const read = (stream: string, group: string, count: number) =>
+  redis.call('XREADGROUP', 'GROUP', group, 'c', 'COUNT', count, 'STREAMS', stream, '>');
+const remaining = async (stream: string) =>
+  ((await redis.xrange(stream, '-', '+')) as [string, string[]][]).map(([id]) => id);
+
+describe('trimStream', () => {
+  it('trims nothing without a stream or without groups', async () => {
+    const keys = brokerKeys(uniquePrefix('broker-trim'));
+    expect(await trimStream(redis, keys)).toBeNull();
+    await redis.xadd(keys.stream, '*', 'event', '{}');
+    expect(await trimStream(redis, keys)).toBeNull();
+    expect(await redis.xlen(keys.stream)).toBe(1);
+  });
+
+  it('keeps everything a group has not read', async () => {
+    const { keys, ids } = await setup(['fast', 'idle']);
+    await read(keys.stream, 'fast', 10);
+    await redis.xack(keys.stream, 'fast', ...ids);
+    expect(await trimStream(redis, keys)).toEqual({ removed: 0, keptFrom: '0-1' });
+    expect(await remaining(keys.stream)).toEqual(ids);
+  });
+
+  it('keeps everything from the lowest pending entry on', async () => {
+    const { keys, ids } = await setup(['a', 'b']);
+    await read(keys.stream, 'a', 10);
+    await redis.xack(keys.stream, 'a', ...ids);
+    await read(keys.stream, 'b', 6); // b: 0-5 pending, 6-9 unread
+    await redis.xack(keys.stream, 'b', ids[0]!, ids[1]!, ids[2]!, ids[4]!); // 3 and 5 pending
+    expect(await trimStream(redis, keys)).toEqual({ removed: 3, keptFrom: ids[3] });
+    expect(await remaining(keys.stream)).toEqual(ids.slice(3));
+  });
+
+  it('keeps the unread entries after the last one a group read', async () => {
+    const { keys, ids } = await setup(['a', 'b']);
+    await read(keys.stream, 'a', 10);
+    await redis.xack(keys.stream, 'a', ...ids);
+    await read(keys.stream, 'b', 4);
+    await redis.xack(keys.stream, 'b', ...ids.slice(0, 4)); // b: nothing pending, 4-9 unread
+    expect(await trimStream(redis, keys)).toEqual({ removed: 4, keptFrom: bump(ids[3]!, 1) });
+    expect(await remaining(keys.stream)).toEqual(ids.slice(4));
+  });
+
+  it('removes everything once every group has acknowledged everything', async () => {
+    const { keys, ids } = await setup(['a', 'b']);
+    for (const group of ['a', 'b']) {
+      await read(keys.stream, group, 10);
+      await redis.xack(keys.stream, group, ...ids);
+    }
+    expect((await trimStream(redis, keys))?.removed).toBe(10);
+    expect(await redis.xlen(keys.stream)).toBe(0);
+    // New entries after a full trim are kept for the groups that have not read them.
+    const next = await redis.xadd(keys.stream, '*', 'event', '{}');
+    expect((await trimStream(redis, keys))?.removed).toBe(0);
+    expect(await remaining(keys.stream)).toEqual([next]);
+  });
+});
+
+/** The id `delta` sequence numbers away (same millisecond). */
+function bump(id: string, delta: number): string {
+  const [ms, seq] = id.split('-') as [string, string];
+  return `${ms}-${Number(seq) + delta}`;
+}
