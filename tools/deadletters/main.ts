@@ -36,6 +36,7 @@ async function call<T>(url: string, init?: RequestInit): Promise<T> {
     const cause = (err as Error & { cause?: Error }).cause;
     throw new Error(
       `the broker's admin API at ${url} does not answer: ${(cause ?? (err as Error)).message}`,
+      { cause: err },
     );
   }
   const text = await res.text();
