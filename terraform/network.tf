@@ -41,11 +41,21 @@ resource "google_compute_router" "nat" {
   region  = var.region
 }
 
+# A reserved egress address, so an external MongoDB (e.g. Atlas) can allow-list the cluster.
+resource "google_compute_address" "nat" {
+  name        = "multivac-nat"
+  region      = var.region
+  description = "Egress address of the cluster and the GitLab runner (Cloud NAT)."
+
+  depends_on = [google_project_service.services]
+}
+
 resource "google_compute_router_nat" "nat" {
   name                               = "multivac-nat"
   router                             = google_compute_router.nat.name
   region                             = var.region
-  nat_ip_allocate_option             = "AUTO_ONLY"
+  nat_ip_allocate_option             = "MANUAL_ONLY"
+  nat_ips                            = [google_compute_address.nat.self_link]
   source_subnetwork_ip_ranges_to_nat = "ALL_SUBNETWORKS_ALL_IP_RANGES"
 
   log_config {

@@ -28,6 +28,11 @@ output "api_url" {
   value       = "https://${var.domain}/multivac"
 }
 
+output "nat_ip_address" {
+  description = "The cluster's egress address: allow it in the external MongoDB's IP access list."
+  value       = google_compute_address.nat.address
+}
+
 output "redis_host" {
   description = "Private address of the Memorystore instance (TLS on redis_port)."
   value       = google_redis_instance.multivac.host
