@@ -1,0 +1,107 @@
+import { describe, expect, it } from 'vitest';
+import { readText } from './support/repo';
+
+interface Instruction {
+  op: string;
+  args: string;
+}
+
+/** Dockerfile instructions, continuation lines joined, comments dropped; one list per stage. */
+function stages(text: string): Instruction[][] {
+  const lines = text.replace(/\\\n/g, ' ').split('\n');
+  const out: Instruction[][] = [];
+  for (const raw of lines) {
+    const line = raw.trim();
+    if (!line || line.startsWith('#')) continue;
+    const m = /^([A-Za-z]+)\s+(.*)$/.exec(line);
+    if (!m) throw new Error(`unparsed line: ${line}`);
+    const instruction = { op: m[1]!.toUpperCase(), args: m[2]!.trim() };
+    if (instruction.op === 'FROM') out.push([instruction]);
+    // Global ARGs before the first FROM belong to no stage.
+    else if (out.length > 0) out[out.length - 1]!.push(instruction);
+  }
+  return out;
+}
+
+const dockerfile = readText('Dockerfile');
+const all = stages(dockerfile);
+const [build, final] = [all[0]!, all[all.length - 1]!];
+const args = (stage: Instruction[], op: string) =>
+  stage.filter((i) => i.op === op).map((i) => i.args);
+
+describe('the Dockerfile (one for all functions)', () => {
+  it('has a build stage and a final stage', () => {
+    expect(all).toHaveLength(2);
+    expect(build[0]!.args).toMatch(/^node:\$\{NODE_VERSION\}-bookworm-slim AS build$/);
+  });
+
+  it('takes the function as a build argument in both stages', () => {
+    expect(args(build, 'ARG')).toContain('FUNCTION');
+    expect(args(final, 'ARG')).toContain('FUNCTION');
+  });
+
+  it('runs the esbuild step for that one function in the build stage', () => {
+    const runs = args(build, 'RUN').join('\n');
+    expect(runs).toMatch(/npm ci\b/);
+    expect(runs).toMatch(/npm run build -- "\$\{FUNCTION\}"/);
+    expect(runs).toMatch(/test -s "dist\/\$\{FUNCTION\}\/index\.cjs"/);
+  });
+
+  it('keeps the shared layers (npm ci) above the point where FUNCTION comes into scope', () => {
+    const ops = build.map((i) => `${i.op} ${i.args}`);
+    const npmCi = ops.findIndex((o) => o.includes('npm ci'));
+    const arg = ops.indexOf('ARG FUNCTION');
+    expect(npmCi).toBeGreaterThan(0);
+    expect(arg).toBeGreaterThan(npmCi);
+  });
+
+  it('runs on distroless Node 20, the same major as the build stage', () => {
+    expect(final[0]!.args).toMatch(/^gcr\.io\/distroless\/nodejs20-debian12:nonroot$/);
+    expect(dockerfile).toMatch(/^ARG NODE_VERSION=20\.\d+\.\d+$/m);
+  });
+
+  it('puts only the bundle in the image', () => {
+    const copies = args(final, 'COPY');
+    expect(copies).toEqual(['--from=build --chown=0:0 /src/dist/${FUNCTION}/ /app/']);
+    expect(args(final, 'RUN')).toEqual([]);
+    expect(args(final, 'ADD')).toEqual([]);
+  });
+
+  it('runs as a non-root user, started by node itself (never npm)', () => {
+    const [user] = args(final, 'USER');
+    expect(user).toMatch(/^\d+:\d+$/);
+    expect(Number(user!.split(':')[0])).toBeGreaterThan(0);
+    expect(args(final, 'ENTRYPOINT')).toEqual(['["/nodejs/bin/node"]']);
+    expect(args(final, 'CMD')).toEqual(['["/app/index.cjs"]']);
+    expect(final.map((i) => i.args).join(' ')).not.toMatch(/\bnpm\b/);
+  });
+});
+
+describe('.dockerignore', () => {
+  const rules = readText('.dockerignore')
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l && !l.startsWith('#'));
+
+  it('starts from nothing and lets in only what the build stage reads', () => {
+    expect(rules[0]).toBe('**');
+    expect(rules.filter((r) => r.startsWith('!')).sort()).toEqual(
+      [
+        '!functions/**',
+        '!package-lock.json',
+        '!package.json',
+        '!shared/**',
+        '!tools/**',
+        '!tsconfig.json',
+      ].sort(),
+    );
+  });
+
+  it('keeps out tests, node_modules and env files even inside the included folders', () => {
+    for (const rule of ['**/*.test.ts', '**/node_modules', '**/*.env'])
+      expect(rules).toContain(rule);
+    // The exclusions come after the inclusions, or they would be undone.
+    const lastInclude = rules.map((r) => r.startsWith('!')).lastIndexOf(true);
+    expect(rules.indexOf('**/*.env')).toBeGreaterThan(lastInclude);
+  });
+});
