@@ -1,6 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { gzipSync } from 'node:zlib';
+import iconv from 'iconv-lite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { extract } from '../extract/index';
 import { FetchError } from './errors';
 import { safeFetch, USER_AGENT, type SafeFetchOptions } from './safe-fetch';
 import { pinnedTestTls, startTestServer, tableResolver, type TestServer } from './testing';
@@ -9,6 +11,18 @@ const maxBytes = 64 * 1024;
 const html =
   '<!doctype html><html><head><title>Entropy</title></head><body><p>Hello</p></body></html>';
 const gzipBomb = gzipSync(Buffer.alloc(8 * 1024 * 1024));
+const cafe = 'Café – naïve “quotes” cost €5';
+const japanese = 'エントロピーは減少しない';
+const charsetPages: Record<string, [Record<string, string>, Buffer]> = {
+  'header-over-meta': [
+    { 'content-type': 'text/html; charset=windows-1252' },
+    iconv.encode(`<html><head><meta charset="utf-8"></head><body><p>${cafe}</p></body></html>`, 'windows-1252'),
+  ],
+  'meta-only': [
+    { 'content-type': 'text/html' },
+    iconv.encode(`<html><head><meta charset="shift_jis"></head><body><p>${japanese}</p></body></html>`, 'Shift_JIS'),
+  ],
+}; // prettier-ignore
 
 /** Routes of the local "web": each path is one behaviour a real server may show. */
 function route(req: IncomingMessage, res: ServerResponse): void {
@@ -38,6 +52,10 @@ function route(req: IncomingMessage, res: ServerResponse): void {
       const left = Number(second);
       const next = left > 0 ? `/chain/${left - 1}` : `http://public.test:${url.port || port}/page`;
       return send(left % 2 ? 301 : 307, { location: next });
+    }
+    case 'charset': {
+      const [headers, body] = charsetPages[second ?? ''] ?? [{}, ''];
+      return send(200, headers, body);
     }
     case 'no-location':
       return send(302, {});
@@ -163,6 +181,22 @@ describe('safeFetch fetches what it may', () => {
   it('never follows more than 5 redirects, whatever the options say', async () => {
     const err = await failure(get('/chain/5', { maxRedirects: 50 }));
     expect(err).toMatchObject({ kind: 'permanent', code: 'too-many-redirects' });
+  });
+});
+
+describe('safeFetch hands extract what it needs to decode the page', () => {
+  it.each([
+    ['the header charset over a contradicting <meta>', 'header-over-meta', 'windows-1252', cafe],
+    ['a <meta> charset when the header has none', 'meta-only', undefined, japanese],
+  ])('%s', async (_, page, charset, expected) => {
+    const fetched = await get(`/charset/${page}`);
+    expect(fetched.charset).toBe(charset);
+    const document = await extract(fetched.body, {
+      contentType: fetched.contentType,
+      url: fetched.url,
+      contentLanguage: fetched.headers.contentLanguage,
+    });
+    expect(document.text).toBe(expected);
   });
 });
 
