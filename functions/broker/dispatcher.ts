@@ -4,6 +4,7 @@ import type { Dispatcher } from 'undici';
 import type { RedisHandle } from '../../shared/cache/index';
 import { eventLogger, type Logger } from '../../shared/log/index';
 import { backoffMs, maxAttempts } from './backoff';
+import { Batcher } from './batcher';
 import { deliver } from './deliver';
 import { sendToSink, writeDeadLetter, type Failure } from './deadletters';
 import { appendedAt, decodeEntry, isFor, type StreamEntry } from './entry';
@@ -11,7 +12,16 @@ import type { BrokerKeys } from './keys';
 import type { BrokerMetrics } from './metrics';
 import { EventTooLargeError, prepare, type Publish } from './publish';
 import { Slots } from './slots';
-import { ack, autoClaim, claim, deliveriesOf, pending, readGroup, type RawEntry } from './streams';
+import {
+  ack,
+  autoClaim,
+  claim,
+  deliveriesOf,
+  ensureGroup,
+  pending,
+  readGroup,
+  type RawEntry,
+} from './streams';
 import type { Trigger } from './triggers';
 
 export interface DispatcherOptions {
@@ -61,6 +71,8 @@ export class TriggerDispatcher {
   readonly #queue: { entry: StreamEntry; attempt: number; done: () => void }[] = [];
   readonly #unfinished = new Map<string, Unfinished>();
   readonly #log: Logger;
+  /** Acknowledgements of deliveries that finished together go out as one XACK. */
+  readonly #acks: Batcher<string>;
   #running = false;
   #loops: Promise<void>[] = [];
   #wake: (() => void)[] = [];
@@ -69,6 +81,9 @@ export class TriggerDispatcher {
     this.#o = options;
     this.#slots = new Slots(options.concurrency);
     this.#log = options.log.child({ trigger: options.trigger.name });
+    this.#acks = new Batcher(async (ids) =>
+      ack(await options.redis(), options.keys.stream, options.trigger.name, ids),
+    );
   }
 
   get name(): string {
@@ -120,11 +135,25 @@ export class TriggerDispatcher {
         );
       } catch (err) {
         if (!this.#running) break;
-        this.#log.warn({ err }, 'reading the stream failed; trying again');
+        if (String((err as Error).message).startsWith('NOGROUP')) await this.#recreateGroup();
+        else this.#log.warn({ err }, 'reading the stream failed; trying again');
         await this.#pause(ERROR_PAUSE_MS);
         continue;
       }
       await this.#accept(entries, () => 1);
+    }
+  }
+
+  /**
+   * The group (or the whole stream) was deleted from outside the broker, which never deletes
+   * one: whatever it held is gone, so the group starts again at the end of the stream.
+   */
+  async #recreateGroup(): Promise<void> {
+    try {
+      await ensureGroup(await this.#o.redis(), this.#o.keys.stream, this.#o.trigger.name);
+      this.#log.error('the consumer group was deleted from outside the broker; created it again');
+    } catch (err) {
+      this.#log.warn({ err }, 'the consumer group is missing and could not be created');
     }
   }
 
@@ -237,7 +266,7 @@ export class TriggerDispatcher {
 
   async #attempt(entry: StreamEntry, attempt: number): Promise<void> {
     const { trigger, metrics, http, maxEventBytes } = this.#o;
-    const log = eventLogger(this.#log, entry.event).child({ attempt, entry: entry.id });
+    const log = this.#eventLog(entry, { attempt });
     const started = performance.now();
     let result = await deliver(entry.event, {
       dispatcher: http,
@@ -249,7 +278,7 @@ export class TriggerDispatcher {
       try {
         const published = await this.#o.publish([prepare(result.reply, maxEventBytes)]);
         metrics.replies.inc({ trigger: trigger.name }, published.appended);
-        log.debug(
+        log().debug(
           { reply: result.reply.id, duplicate: published.appended === 0 },
           'reply published',
         );
@@ -273,7 +302,7 @@ export class TriggerDispatcher {
         { trigger: trigger.name },
         Math.max(0, Date.now() - appendedAt(entry.id)) / 1000,
       );
-      log.debug({ status: result.status }, 'delivered');
+      if (this.#log.isLevelEnabled('debug')) log().debug({ status: result.status }, 'delivered');
       return;
     }
     const failure: Failure = {
@@ -288,7 +317,7 @@ export class TriggerDispatcher {
       return;
     }
     metrics.retried.inc({ trigger: trigger.name });
-    log.warn(
+    log().warn(
       { status: result.status, reason: result.reason, retryInMs: backoffMs(trigger, attempt) },
       'delivery failed; it will be retried',
     );
@@ -300,7 +329,7 @@ export class TriggerDispatcher {
         justId: true,
       });
     } catch (err) {
-      log.warn({ err }, 'could not restart the retry clock; the retry may come early');
+      log().warn({ err }, 'could not restart the retry clock; the retry may come early');
     }
   }
 
@@ -310,7 +339,7 @@ export class TriggerDispatcher {
     try {
       const redis = await this.#o.redis();
       if (what.kind === 'ack') {
-        await ack(redis, keys.stream, trigger.name, [id]);
+        await this.#acks.add(id);
       } else {
         const written = await writeDeadLetter(
           redis,
@@ -334,7 +363,7 @@ export class TriggerDispatcher {
 
   async #deadLetter(entry: StreamEntry, failure: Failure): Promise<void> {
     const { trigger, metrics, http } = this.#o;
-    const log = eventLogger(this.#log, entry.event).child({ entry: entry.id });
+    const log = this.#eventLog(entry);
     let recorded = failure;
     if (trigger.deadLetterSink) {
       const sent = await sendToSink(entry.event, failure, {
@@ -346,7 +375,7 @@ export class TriggerDispatcher {
       if (sent.ok) {
         await this.#finish(entry.id, { kind: 'ack' });
         metrics.deadLettered.inc({ trigger: trigger.name, kind: failure.kind });
-        log.error(
+        log().error(
           { ...summary(failure), sink: trigger.deadLetterSink },
           'dead-lettered to the sink',
         );
@@ -360,7 +389,7 @@ export class TriggerDispatcher {
     }
     await this.#finish(entry.id, { kind: 'dead-letter', failure: recorded }, entry);
     metrics.deadLettered.inc({ trigger: trigger.name, kind: failure.kind });
-    log.error(summary(recorded), 'dead-lettered');
+    log().error(summary(recorded), 'dead-lettered');
   }
 
   /** An entry that holds no readable event: dead-lettered with what it holds. */
@@ -455,6 +484,16 @@ export class TriggerDispatcher {
       );
       await this.#accept(fresh, (id) => counts.get(id) ?? 1);
     } while (cursor !== '0-0' && this.#running);
+  }
+
+  /**
+   * The logger of one entry (its CloudEvent id, type, source and trace), made on first use:
+   * pino serializes a child's bindings when it is made, which a delivery that logs nothing
+   * should not pay for.
+   */
+  #eventLog(entry: StreamEntry, extra: Record<string, unknown> = {}): () => Logger {
+    let log: Logger | undefined;
+    return () => (log ??= eventLogger(this.#log, entry.event).child({ entry: entry.id, ...extra }));
   }
 
   async #read(id: string): Promise<StreamEntry | undefined> {

@@ -58,4 +58,13 @@ describe('graceful shutdown', () => {
     await waitFor('the next event', () => subscriber.received.length === 4);
     await broker.settled();
   });
+
+  it('creates a group again that was deleted from outside, and delivers what comes after', async () => {
+    await redis.call('XGROUP', 'DESTROY', broker.stream, 'slow-subscriber');
+    await waitFor('the group again', async () =>
+      (await broker.logs()).includes('the consumer group was deleted from outside'),
+    );
+    expect(await publish(broker.ingress, [cloudEvent('g5', 'test.slow')])).toBe(202);
+    await waitFor('the event after', () => subscriber.attemptsOf('g5').length === 1);
+  });
 });
