@@ -95,8 +95,10 @@ type Headers = Record<string, string | string[] | undefined>;
  * Redirects are followed by hand and each target goes through the same checks. Time and bytes
  * are bounded, and only HTML, XHTML and plain text are accepted.
  *
- * Throws only {@link FetchError}: `kind` says whether a retry can help, `reason` says why in a few
- * words. undici is imported on first use, so importing this module costs nothing at cold start.
+ * Throws {@link FetchError}: `kind` says whether a retry can help, `reason` says why in a few
+ * words. (Malformed `allowedCidrs` throw a `TypeError`: a configuration error, which
+ * `createAddressPolicy` can surface at start-up.) undici is imported on first use, so importing
+ * this module costs nothing at cold start.
  */
 export async function safeFetch(
   input: string,
