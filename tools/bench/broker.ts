@@ -28,6 +28,8 @@ const root = resolve(import.meta.dirname, '../..');
 /** Parallel requests (and XADDs) in flight, and parallel deliveries in the broker. */
 const CONCURRENCY = 32;
 const BATCH = 50;
+/** Events per second of the paced runs: well below what either path can take here. */
+const PACE = 500;
 
 interface Measured {
   events: number;
@@ -69,6 +71,23 @@ async function parallel(total: number, concurrency: number, task: (i: number) =>
   );
 }
 
+/**
+ * Starts `total` tasks at a steady `perSecond` whether or not earlier ones finished (an open
+ * loop), so that latency is measured without a backlog of the benchmark's own making.
+ */
+async function paced(total: number, perSecond: number, task: (i: number) => Promise<void>) {
+  const tick = 10;
+  const perTick = Math.max(1, Math.round((perSecond * tick) / 1000));
+  const running: Promise<void>[] = [];
+  const started = performance.now();
+  for (let i = 0; i < total; i += perTick) {
+    for (let k = i; k < Math.min(total, i + perTick); k++) running.push(task(k));
+    const due = started + ((i + perTick) / perSecond) * 1000;
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, due - performance.now())));
+  }
+  await Promise.all(running);
+}
+
 const payload = (id: string) => ({
   specversion: '1.0',
   id,
@@ -77,17 +96,24 @@ const payload = (id: string) => ({
   datacontenttype: 'application/json',
 });
 
-/** Publishes `events` through the broker, `perRequest` at a time, and waits for every delivery. */
+/**
+ * Publishes `events` through the broker, `perRequest` at a time, as fast as it takes them or at
+ * `perSecond` requests, and waits for every delivery.
+ */
 async function throughBroker(
   pool: Pool,
   sink: Sink,
   events: number,
   perRequest: number,
   prefix: string,
+  perSecond?: number,
 ): Promise<Measured> {
   const arrived = sink.expect(events);
   const started = performance.now();
-  await parallel(Math.ceil(events / perRequest), CONCURRENCY, async (r) => {
+  const requests = Math.ceil(events / perRequest);
+  const drive = (task: (r: number) => Promise<void>) =>
+    perSecond ? paced(requests, perSecond, task) : parallel(requests, CONCURRENCY, task);
+  await drive(async (r) => {
     const ids = Array.from(
       { length: Math.min(perRequest, events - r * perRequest) },
       (_, k) => `${prefix}-${r * perRequest + k}`,
@@ -125,7 +151,12 @@ async function throughBroker(
 }
 
 /** The same work with bare Redis commands: XADD, XREADGROUP (COUNT 100), XACK. */
-async function rawStreams(url: string, events: number, stream: string): Promise<Measured> {
+async function rawStreams(
+  url: string,
+  events: number,
+  stream: string,
+  perSecond?: number,
+): Promise<Measured> {
   const producer = new Redis(url);
   const consumer = new Redis(url);
   await producer.call('XGROUP', 'CREATE', stream, 'g', '$', 'MKSTREAM');
@@ -159,7 +190,9 @@ async function rawStreams(url: string, events: number, stream: string): Promise<
       await consumer.call('XACK', stream, 'g', ...entries.map(([id]) => id));
     }
   })();
-  await parallel(events, CONCURRENCY, async (i) => {
+  const drive = (task: (i: number) => Promise<void>) =>
+    perSecond ? paced(events, perSecond, task) : parallel(events, CONCURRENCY, task);
+  await drive(async (i) => {
     const t = performance.now();
     await producer.call(
       'XADD',
@@ -239,11 +272,16 @@ export const run: Benchmark = async ({ quick }) => {
     const batched = await throughBroker(pool, sink, events, BATCH, 'batch');
     await rawStreams(redis.url, warmup, 'bench:raw-warm');
     const raw = await rawStreams(redis.url, events, 'bench:raw');
+    const pacedEvents = quick ? 1_000 : 5_000;
+    const steady = await throughBroker(pool, sink, pacedEvents, 1, 'paced', PACE);
+    const rawSteady = await rawStreams(redis.url, pacedEvents, 'bench:raw-paced', PACE);
 
     const rows = [
       row('broker, 1 event per request', single),
       row(`broker, ${BATCH} events per request`, batched),
       row('raw XADD/XREADGROUP/XACK', raw),
+      row(`broker, paced at ${PACE}/s`, steady),
+      row(`raw, paced at ${PACE}/s`, rawSteady),
     ];
     const rate = (m: Measured) => m.events / m.seconds;
     const p = (m: Measured, q: number) => percentile(m.latenciesMs, q);
@@ -254,6 +292,8 @@ export const run: Benchmark = async ({ quick }) => {
         `throughput vs raw streams: ${ratio(rate(single), rate(raw))} (1 per request), ${ratio(rate(batched), rate(raw))} (batches of ${BATCH})`,
         `latency vs raw streams (1 per request): p50 ${ratio(p(single, 50), p(raw, 50))}, p99 ${ratio(p(single, 99), p(raw, 99))}`,
         `latency vs raw streams (batches): p50 ${ratio(p(batched, 50), p(raw, 50))}, p99 ${ratio(p(batched, 99), p(raw, 99))}`,
+        `latency vs raw streams at ${PACE} events/s (no backlog): p50 ${ratio(p(steady, 50), p(rawSteady, 50))}, p99 ${ratio(p(steady, 99), p(rawSteady, 99))}`,
+        'at full speed the publishers outrun the deliveries, so those latencies are mostly time queued in the stream',
         `${CONCURRENCY} requests (or XADDs) in flight, ${CONCURRENCY} parallel deliveries; one trigger; latency = publish call to arrival at the subscriber (raw: XADD call to XREADGROUP reply); broker, subscriber, publishers and Redis share this machine`,
       ],
     };
