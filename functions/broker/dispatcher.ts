@@ -76,6 +76,7 @@ export class TriggerDispatcher {
   #running = false;
   #loops: Promise<void>[] = [];
   #wake: (() => void)[] = [];
+  readonly #warned = new Map<string, { at: number; times: number }>();
 
   constructor(options: DispatcherOptions) {
     this.#o = options;
@@ -136,7 +137,7 @@ export class TriggerDispatcher {
       } catch (err) {
         if (!this.#running) break;
         if (String((err as Error).message).startsWith('NOGROUP')) await this.#recreateGroup();
-        else this.#log.warn({ err }, 'reading the stream failed; trying again');
+        else this.#warnAtMostEvery(10_000, err, 'reading the stream failed; trying again');
         await this.#pause(ERROR_PAUSE_MS);
         continue;
       }
@@ -165,9 +166,22 @@ export class TriggerDispatcher {
       try {
         await task();
       } catch (err) {
-        if (this.#running) this.#log.warn({ err }, 'pending-list maintenance failed');
+        if (this.#running) this.#warnAtMostEvery(10_000, err, 'pending-list maintenance failed');
       }
     }
+  }
+
+  /** A warning that repeats while Redis is away, logged once per `ms` with how often it came. */
+  #warnAtMostEvery(ms: number, err: unknown, message: string): void {
+    const now = Date.now();
+    const last = this.#warned.get(message) ?? { at: 0, times: 0 };
+    last.times += 1;
+    if (now - last.at >= ms) {
+      this.#log.warn({ err, times: last.times }, message);
+      last.at = now;
+      last.times = 0;
+    }
+    this.#warned.set(message, last);
   }
 
   /** Waits `ms`, or less when the dispatcher stops. */
@@ -204,6 +218,11 @@ export class TriggerDispatcher {
       }
       if (!isFor(this.#o.trigger, entry)) {
         skipped.push(id);
+        continue;
+      }
+      const todo = this.#unfinished.get(id);
+      if (todo) {
+        await this.#finish(id, todo, entry); // decided already: record it, do not deliver again
         continue;
       }
       const count = deliveries(id);
