@@ -74,6 +74,12 @@ describe('readEvents', () => {
       Buffer.from([0, 1, 254, 255]),
       { ...base, datacontenttype: 'application/octet-stream', data_base64: 'AAH+/w==' },
     ],
+    [
+      'binary text in another charset',
+      { ...binaryHeaders, 'content-type': 'text/plain; charset=iso-8859-1' },
+      Buffer.from([0x63, 0x61, 0x66, 0xe9]),
+      { ...base, datacontenttype: 'text/plain; charset=iso-8859-1', data_base64: 'Y2Fm6Q==' },
+    ],
     ['binary without data', binaryHeaders, Buffer.alloc(0), { ...base }],
     [
       'binary with percent-encoded extension',

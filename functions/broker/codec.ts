@@ -106,6 +106,15 @@ function parseJson(body: Buffer): unknown {
   }
 }
 
+const isUtf8 = (bytes: Buffer): boolean => {
+  try {
+    new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
 function decodeUtf8(bytes: Buffer, what: string): string {
   try {
     return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
@@ -142,9 +151,10 @@ export function fromBinary(headers: Headers, body: Buffer): EventJson {
           `the body is not valid JSON although the content type is ${mediaTypeOf(contentType)}`,
         );
       }
-    } else if (isTextType(contentType)) {
-      event.data = decodeUtf8(body, 'body');
+    } else if (isTextType(contentType) && isUtf8(body)) {
+      event.data = body.toString('utf8');
     } else {
+      // Bytes, or text in another charset: kept exactly, as data_base64.
       event.data_base64 = body.toString('base64');
     }
   }
