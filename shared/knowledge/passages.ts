@@ -55,7 +55,10 @@ export interface AnalyzeOptions {
 }
 
 /** Cuts a sentence longer than `maxChars` at word boundaries (a single huge "word" is cut hard). */
-export function cutSentence(sentence: string, maxChars = PASSAGE_LIMITS.maxChars): string[] {
+export function cutSentence(
+  sentence: string,
+  maxChars: number = PASSAGE_LIMITS.maxChars,
+): string[] {
   if (sentence.length <= maxChars) return [sentence];
   const pieces: string[] = [];
   let current = '';
