@@ -20,7 +20,7 @@ export interface SourceInfo {
 
 /** Everything the answer step needs; all plain data (no database access happens here). */
 export interface AnswerInput<C extends Candidate = Candidate> {
-  /** The top {@link CANDIDATE_LIMIT} passages by learn-time `score` (more is wasted, not wrong). */
+  /** The top `CANDIDATE_LIMIT` passages by learn-time `score` (more is wasted, not wrong). */
   readonly candidates: readonly C[];
   /** Fresh corpus statistics, including every learned document. */
   readonly stats: CorpusStats;

@@ -160,3 +160,11 @@ describe('analyzeDocument', () => {
     expect(analyzeDocument(text, { query })).toEqual(analyzeDocument(text, { query }));
   });
 });
+
+describe('passageTexts with line-broken lists', () => {
+  it('ends each unpunctuated line with a full stop', () => {
+    expect(passageTexts('Materials\n100 g of wool\nA cable needle')).toEqual([
+      'Materials. 100 g of wool. A cable needle.',
+    ]);
+  });
+});

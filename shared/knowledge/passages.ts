@@ -108,9 +108,8 @@ export function passageTexts(text: string, title?: string): string[] {
     chars = 0;
   };
   for (const paragraph of paragraphs) {
-    const pieces = splitSentences(paragraph);
-    const last = pieces.length - 1;
-    if (last >= 0) pieces[last] = asSentence(pieces[last] as string);
+    // Within a paragraph, only a hard line break (a list, a heading) ends a sentence unpunctuated.
+    const pieces = splitSentences(paragraph).map(asSentence);
     for (const sentence of pieces.flatMap((s) => cutSentence(s))) {
       const added = chars === 0 ? sentence.length : chars + 1 + sentence.length;
       if (sentences.length >= maxSentences || added > maxChars) flush();
