@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import {
+  cacheFields,
   fetchPolicyFields,
   httpFields,
   mongoFields,
@@ -17,6 +18,7 @@ export const dataConfig = z.object({
   ...sinkFields,
   ...httpFields,
   ...fetchPolicyFields,
+  MULTIVAC_CACHE_PREFIX: cacheFields.MULTIVAC_CACHE_PREFIX,
   MULTIVAC_RATE_LIMIT_PER_MINUTE: positiveInt.default(120),
   /**
    * Proxies in front of the function that append to X-Forwarded-For (the gateway: 1). The client

@@ -1,0 +1,139 @@
+import type { Db } from 'mongodb';
+import { z } from 'zod';
+import { EventType, entityId, makeEvent, type Emit } from '../../shared/events/index';
+import { HttpError, validate, type Route, type RouteContext } from '../../shared/http/index';
+import { urlFromBody, textFromBody } from './body';
+import {
+  findSource,
+  listSources,
+  markUnqueued,
+  registerUrl,
+  requestEventId,
+  toView,
+  type Registration,
+} from './sources';
+import { addText } from './text';
+
+export interface DataDeps {
+  db(): Promise<Db>;
+  emit: Emit;
+  /** Validates and normalizes a user URL; throws with a reason fit for a 400. */
+  normalizeUrl(input: string): string;
+  /** Counts one write for the request's client; throws a 429 HttpError past the limit. */
+  rateLimit(ctx: RouteContext): Promise<void>;
+}
+
+const SOURCE = '/multivac/data';
+
+const listQuery = z.strictObject({
+  state: z.enum(['requested', 'fetching', 'acquired', 'failed']).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  cursor: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,200}$/, 'is not a cursor this API gave out')
+    .transform((c) => Buffer.from(c, 'base64url').toString('utf8'))
+    .optional(),
+});
+
+function json(
+  ctx: RouteContext,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
+  ctx.res.writeHead(status, {
+    'content-type': 'application/json',
+    'cache-control': 'no-store',
+    ...headers,
+  });
+  ctx.res.end(JSON.stringify(body));
+}
+
+/** `/multivac/data` and `/multivac/data/{id}` (DESIGN §2). */
+export function dataRoutes({ db, emit, normalizeUrl, rateLimit }: DataDeps): Route[] {
+  const publish = async (database: Db, registration: Registration, ctx: RouteContext) => {
+    const { source } = registration;
+    try {
+      await emit(
+        makeEvent(
+          EventType.SourceRequested,
+          { sourceId: source._id, url: source.url },
+          { source: SOURCE, id: requestEventId(source) },
+        ),
+      );
+    } catch (err) {
+      ctx.log.error({ err, sourceId: source._id }, 'source.requested could not be published');
+      await markUnqueued(
+        database,
+        source._id,
+        'the request could not be queued; PUT the URL again',
+      );
+      throw new HttpError(503, 'the page could not be queued for fetching; try again shortly', {
+        'retry-after': '5',
+      });
+    }
+  };
+
+  return [
+    {
+      method: 'PUT',
+      path: '/multivac/data',
+      async handler(ctx) {
+        await rateLimit(ctx);
+        const raw = urlFromBody(ctx.req);
+        let url: string;
+        try {
+          url = normalizeUrl(raw);
+        } catch (err) {
+          throw new HttpError(400, `invalid url: ${(err as Error).message}`);
+        }
+        const database = await db();
+        const registration = await registerUrl(database, url);
+        if (registration.outcome !== 'known') await publish(database, registration, ctx);
+        const { source } = registration;
+        ctx.log.info({ sourceId: source._id, outcome: registration.outcome }, 'source registered');
+        json(
+          ctx,
+          registration.outcome === 'known' ? 200 : 202,
+          { ...toView(source), state: source.state },
+          { location: `/multivac/data/${source._id}` },
+        );
+      },
+    },
+    {
+      method: 'POST',
+      path: '/multivac/data',
+      async handler(ctx) {
+        await rateLimit(ctx);
+        const text = textFromBody(ctx.req);
+        const { created, source } = await addText(await db(), text);
+        json(ctx, created ? 202 : 200, toView(source), {
+          location: `/multivac/data/${source._id}`,
+        });
+      },
+    },
+    {
+      method: 'GET',
+      path: '/multivac/data',
+      async handler(ctx) {
+        const params = Object.fromEntries(new URL(ctx.req.url ?? '/', 'http://x').searchParams);
+        const query = validate(listQuery, params, 'query');
+        const page = await listSources(await db(), query);
+        json(ctx, 200, {
+          items: page.items,
+          next: page.next === null ? null : Buffer.from(page.next).toString('base64url'),
+        });
+      },
+    },
+    {
+      method: 'GET',
+      path: '/multivac/data/:id',
+      async handler(ctx) {
+        const id = ctx.params.id!;
+        const source = entityId.safeParse(id).success ? await findSource(await db(), id) : null;
+        if (!source) throw new HttpError(404, `no source ${JSON.stringify(id)}`);
+        json(ctx, 200, toView(source));
+      },
+    },
+  ];
+}
