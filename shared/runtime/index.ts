@@ -4,3 +4,9 @@ export { runFunction, type RunningFunction } from './main';
 export { readBody, BodyTooLargeError } from './body';
 export { lazy, once } from './lazy';
 export { functionContext, databaseFor, sinkEmitter, type FunctionContext } from './context';
+export {
+  eventFunction,
+  type EventHandler,
+  type EventFunctionOptions,
+  type Handled,
+} from './event-handler';

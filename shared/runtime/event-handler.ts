@@ -1,0 +1,71 @@
+import type { CloudEventFunction } from '@google-cloud/functions-framework';
+import {
+  EventValidationError,
+  parseEvent,
+  type EventTypeName,
+  type IncomingEvent,
+  type MultivacEvent,
+} from '../events/index';
+import { eventLogger, type Logger } from '../log/index';
+import type { Metrics } from '../metrics/index';
+
+export type Handled = 'ok' | 'duplicate';
+
+export type EventHandler<T extends EventTypeName> = (
+  event: Extract<MultivacEvent, { type: T }>,
+  log: Logger,
+) => Promise<Handled | void>;
+
+export interface EventFunctionOptions {
+  log: Logger;
+  metrics: Metrics;
+  projectId?: string;
+}
+
+/**
+ * A Functions Framework CloudEvent handler that validates the event, logs with its id and type,
+ * records the outcome, and returns nothing (a returned value would make the framework answer with
+ * a body, which a Knative broker treats as a failed delivery).
+ *
+ * A thrown error becomes a 500, which the broker retries; so handlers throw only for what may
+ * succeed later. An event of a type this function does not take is acknowledged and logged: the
+ * server's admission check already refused anything outside the catalogue with a 400.
+ */
+export function eventFunction<T extends EventTypeName>(
+  accept: readonly T[],
+  handle: EventHandler<T>,
+  { log, metrics, projectId }: EventFunctionOptions,
+): CloudEventFunction {
+  return async (incoming) => {
+    const started = performance.now();
+    const raw = incoming as unknown as IncomingEvent;
+    const type = typeof raw.type === 'string' ? raw.type : 'unknown';
+    const elog = eventLogger(
+      log,
+      {
+        id: String(raw.id ?? ''),
+        type,
+        source: String(raw.source ?? ''),
+        traceparent: (incoming as { traceparent?: unknown }).traceparent,
+      },
+      projectId,
+    );
+    let event: Extract<MultivacEvent, { type: T }>;
+    try {
+      event = parseEvent(raw, accept);
+    } catch (err) {
+      if (!(err instanceof EventValidationError)) throw err;
+      elog.warn({ detail: err.message }, 'event not for this function; acknowledged');
+      metrics.observeEvent(type, 'rejected', (performance.now() - started) / 1000);
+      return;
+    }
+    try {
+      const outcome = (await handle(event, elog)) ?? 'ok';
+      metrics.observeEvent(type, outcome, (performance.now() - started) / 1000);
+    } catch (err) {
+      metrics.observeEvent(type, 'failed', (performance.now() - started) / 1000);
+      elog.error({ err }, 'event handling failed; the broker will retry');
+      throw err;
+    }
+  };
+}
