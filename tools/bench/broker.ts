@@ -285,9 +285,37 @@ export const run: Benchmark = async ({ quick }) => {
     ];
     const rate = (m: Measured) => m.events / m.seconds;
     const p = (m: Measured, q: number) => percentile(m.latenciesMs, q);
+    const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
+    const ms = (n: number) => `${n.toFixed(2)} ms`;
     return {
       name: 'broker',
       rows,
+      summary: [
+        {
+          measurement: 'events/s, 1 event per request',
+          value: fmt(rate(single)),
+          baseline: `${fmt(rate(raw))} raw streams`,
+          ratio: ratio(rate(single), rate(raw)),
+        },
+        {
+          measurement: `events/s, ${BATCH} events per request`,
+          value: fmt(rate(batched)),
+          baseline: `${fmt(rate(raw))} raw streams`,
+          ratio: ratio(rate(batched), rate(raw)),
+        },
+        {
+          measurement: `delivery p50 at ${PACE}/s`,
+          value: ms(p(steady, 50)),
+          baseline: `${ms(p(rawSteady, 50))} raw streams`,
+          ratio: ratio(p(steady, 50), p(rawSteady, 50)),
+        },
+        {
+          measurement: `delivery p99 at ${PACE}/s`,
+          value: ms(p(steady, 99)),
+          baseline: `${ms(p(rawSteady, 99))} raw streams`,
+          ratio: ratio(p(steady, 99), p(rawSteady, 99)),
+        },
+      ],
       notes: [
         `throughput vs raw streams: ${ratio(rate(single), rate(raw))} (1 per request), ${ratio(rate(batched), rate(raw))} (batches of ${BATCH})`,
         `latency vs raw streams (1 per request): p50 ${ratio(p(single, 50), p(raw, 50))}, p99 ${ratio(p(single, 99), p(raw, 99))}`,

@@ -6,6 +6,18 @@ export interface BenchResult {
   rows: Record<string, string | number>[];
   /** Ratios against the in-run baseline, and anything a reader needs to interpret the rows. */
   notes?: string[];
+  /**
+   * The headline figures for the combined table printed at the end of a run: each a measurement,
+   * its value, the in-run baseline it is compared with and the ratio (all already formatted).
+   */
+  summary?: SummaryLine[];
+}
+
+export interface SummaryLine {
+  measurement: string;
+  value: string;
+  baseline?: string;
+  ratio?: string;
 }
 
 export interface BenchOptions {
@@ -14,3 +26,11 @@ export interface BenchOptions {
 }
 
 export type Benchmark = (options: BenchOptions) => Promise<BenchResult>;
+
+/**
+ * Thrown by a benchmark that cannot run here (for example a function it needs does not exist
+ * yet): the run goes on and the combined table says why it was skipped.
+ */
+export class SkipBenchmark extends Error {
+  override name = 'SkipBenchmark';
+}
