@@ -10,5 +10,11 @@ export const acquireConfig = z.object({
   MULTIVAC_FETCH_TIMEOUT_MS: positiveInt.default(10_000),
   MULTIVAC_FETCH_MAX_BYTES: positiveInt.default(2 * 1024 * 1024),
   MULTIVAC_FETCH_MAX_REDIRECTS: z.coerce.number().int().min(0).max(5).default(5),
+  /**
+   * Deliveries of one request that may fail transiently before the source is recorded as failed.
+   * Below the trigger's 6 tries (`retry: 5`), so the give-up is recorded and announced before the
+   * broker dead-letters the event.
+   */
+  MULTIVAC_FETCH_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(5),
 });
 export type AcquireConfig = z.output<typeof acquireConfig>;

@@ -24,6 +24,8 @@ export interface SourceDoc {
   reason?: string;
   documentId?: string;
   title?: string;
+  /** Deliveries of the current request that started a fetch (`acquire`; reset by a new request). */
+  attempts?: number;
   requestedAt: Date;
   updatedAt: Date;
 }

@@ -18,6 +18,7 @@ const root = resolve(import.meta.dirname, '../..');
 const BENCHMARKS: Record<string, () => Promise<Benchmark>> = {
   coldstart: async () => coldstartSummary((await import('./coldstart')).run),
   broker: async () => (await import('./broker')).run,
+  http: async () => (await import('./http')).run,
 };
 
 async function main(): Promise<void> {

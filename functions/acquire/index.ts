@@ -1,0 +1,4 @@
+import { cloudEvent } from '@google-cloud/functions-framework';
+import { acquireFunction } from './function';
+
+cloudEvent('acquire', acquireFunction());
