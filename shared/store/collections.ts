@@ -1,4 +1,5 @@
 import type { Collection, Db } from 'mongodb';
+import type { CorpusStats, DocumentContribution } from '../knowledge/index';
 
 /** Collection names (DESIGN §5). */
 export const CollectionName = Object.freeze({
@@ -11,6 +12,7 @@ export const CollectionName = Object.freeze({
   processedEvents: 'processed_events',
   fanIn: 'fan_in',
   claims: 'claims',
+  plans: 'plans',
 } as const);
 
 export type SourceState = 'requested' | 'fetching' | 'acquired' | 'failed';
@@ -38,6 +40,11 @@ export interface DocumentDoc {
   title: string;
   text: string;
   createdAt: Date;
+  /** The job that learned it (passages stored, contribution computed); absent until then. */
+  learnedBy?: string;
+  learnedAt?: Date;
+  /** What it adds to the corpus statistics (`shared/knowledge`), written once when learned. */
+  contribution?: DocumentContribution;
 }
 
 /** One passage of a document with its stemmed terms (multikey index) and term frequencies. */
@@ -90,6 +97,10 @@ export interface AnswerDoc {
   sources: AnswerSource[];
   knowledgeVersion: string;
   updatedAt: Date;
+  /** The learning job that produced this version (a redelivered completion finds it). */
+  jobId?: string;
+  /** The corpus statistics the answer was planned with. */
+  stats?: CorpusStats;
 }
 
 /** "This consumer has handled this event" — expires (TTL index or sweep). */
@@ -114,6 +125,19 @@ export interface ClaimDoc {
   at: Date;
 }
 
+/**
+ * What a learning job waits for, written once by whichever delivery of `learning.requested`
+ * inserts it first (a unique insert: the one write atomic on every supported server).
+ */
+export interface PlanDoc {
+  _id: string;
+  /** Documents this job learns (it holds their `learn|<id>` claims). */
+  documents: string[];
+  /** Sources still being fetched when it started (it holds their `wait|<id>` claims). */
+  sources: string[];
+  createdAt: Date;
+}
+
 export interface Collections {
   sources: Collection<SourceDoc>;
   documents: Collection<DocumentDoc>;
@@ -124,6 +148,7 @@ export interface Collections {
   processedEvents: Collection<ProcessedEventDoc>;
   fanIn: Collection<FanInDoc>;
   claims: Collection<ClaimDoc>;
+  plans: Collection<PlanDoc>;
 }
 
 /** Typed handles on every collection of `db`. */
@@ -138,5 +163,6 @@ export function collections(db: Db): Collections {
     processedEvents: db.collection<ProcessedEventDoc>(CollectionName.processedEvents),
     fanIn: db.collection<FanInDoc>(CollectionName.fanIn),
     claims: db.collection<ClaimDoc>(CollectionName.claims),
+    plans: db.collection<PlanDoc>(CollectionName.plans),
   };
 }

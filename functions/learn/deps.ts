@@ -1,0 +1,30 @@
+import type { Db } from 'mongodb';
+import type { Cache } from '../../shared/cache/index';
+import type { Emit } from '../../shared/events/index';
+import type { Query, Thresholds } from '../../shared/knowledge/index';
+import type { Logger } from '../../shared/log/index';
+
+/** What every learn handler needs; injected so tests and the function wire the same code. */
+export interface LearnDeps {
+  db(): Promise<Db>;
+  emit: Emit;
+  cache: Cache;
+  cacheTtlSeconds: number;
+  query: Query;
+  thresholds: Thresholds;
+  /** Observes the confidence of each answer this process stores. */
+  onAnswer?(confidence: number): void;
+}
+
+export type Log = Logger;
+
+/** The source attribute of every event `learn` publishes. */
+export const SOURCE = '/multivac/learn';
+
+/** Claim ids: a document learned by one job, a source waited for by one job. */
+export const learnClaim = (documentId: string) => `learn|${documentId}`;
+export const waitClaim = (sourceId: string) => `wait|${sourceId}`;
+
+/** Fan-in members of a job. */
+export const documentMember = (documentId: string) => `doc:${documentId}`;
+export const sourceMember = (sourceId: string) => `src:${sourceId}`;

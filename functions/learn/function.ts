@@ -1,0 +1,59 @@
+import type { CloudEventFunction } from '@google-cloud/functions-framework';
+import { createCache, createRedis } from '../../shared/cache/index';
+import { learnConfig, type Env } from '../../shared/config/index';
+import { EventType } from '../../shared/events/index';
+import { QUESTION, lexiconFrom, queryTerms } from '../../shared/knowledge/index';
+import {
+  databaseFor,
+  eventFunction,
+  functionContext,
+  sinkEmitter,
+} from '../../shared/runtime/index';
+import type { LearnDeps } from './deps';
+import { onDocumentLearn, onLearningRequested, onSourceOutcome } from './handlers';
+
+const ACCEPTS = [
+  EventType.LearningRequested,
+  EventType.DocumentLearn,
+  EventType.SourceAcquired,
+  EventType.SourceFailed,
+] as const;
+
+/**
+ * The `learn` function: plans learning jobs, learns documents, and recomputes the answer when a
+ * job completes. Configuration is parsed at registration; MongoDB and Redis connect on first use.
+ */
+export function learnFunction(env?: Env): CloudEventFunction {
+  const { config, log, metrics } = functionContext('learn', learnConfig, env);
+  const confidence = metrics.gauge(
+    'multivac_answer_confidence',
+    'Confidence of the newest answer stored.',
+  );
+  const deps: LearnDeps = {
+    db: databaseFor(config, 'learn'),
+    emit: sinkEmitter(config, metrics),
+    cache: createCache(createRedis(config.REDIS_URL), config.MULTIVAC_CACHE_PREFIX),
+    cacheTtlSeconds: config.MULTIVAC_CACHE_TTL_SECONDS,
+    query: queryTerms(QUESTION, lexiconFrom(config.MULTIVAC_LEXICON)),
+    thresholds: {
+      minPassages: config.MULTIVAC_MIN_PASSAGES,
+      minSources: config.MULTIVAC_MIN_SOURCES,
+      scoreThreshold: config.MULTIVAC_SCORE_THRESHOLD,
+    },
+    onAnswer: (value) => confidence.set(value),
+  };
+  return eventFunction(
+    ACCEPTS,
+    (event, elog) => {
+      switch (event.type) {
+        case EventType.LearningRequested:
+          return onLearningRequested(event.data, deps, elog);
+        case EventType.DocumentLearn:
+          return onDocumentLearn(event.data, deps, elog);
+        default:
+          return onSourceOutcome(event.data, deps, elog);
+      }
+    },
+    { log, metrics, projectId: config.GOOGLE_CLOUD_PROJECT },
+  );
+}
