@@ -101,6 +101,23 @@ describe('FunctionProcess', () => {
     await fn.stop();
   });
 
+  it('is not started again once stopped for shutdown', async () => {
+    const fn = new FunctionProcess({
+      name: 's',
+      bundle,
+      port: await freePort(),
+      env: process.env,
+      idleMs: 0,
+      warm: false,
+      out: (l) => lines.push(l),
+    });
+    await call(fn);
+    await fn.stop('shutdown');
+    expect(fn.state).toBe('stopped');
+    await expect(fn.acquire()).rejects.toThrow(/shutting down/);
+    expect(fn.pid).toBeUndefined();
+  });
+
   it('reports a bundle that dies at start-up', async () => {
     const broken = join(dir, 'broken.cjs');
     await writeFile(broken, 'process.exit(3)');

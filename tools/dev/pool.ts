@@ -19,6 +19,12 @@ export interface FunctionProcessOptions {
   onStopped?: (name: string, reason: string) => void;
 }
 
+const alive = new Set<ChildProcess>();
+// Function processes must not outlive the stack, even when it exits abruptly.
+process.once('exit', () => {
+  for (const child of alive) child.kill('SIGKILL');
+});
+
 async function ready(port: number): Promise<boolean> {
   try {
     const res = await fetch(`http://127.0.0.1:${port}/readyz`, {
@@ -44,6 +50,8 @@ export class FunctionProcess {
   private starting?: Promise<void>;
   private exited?: Promise<void>;
   private inFlight = 0;
+  /** Set by stop('shutdown'): the stack is going away, nothing starts this function again. */
+  private closed = false;
   private idleTimer?: NodeJS.Timeout;
   readonly target: ProxyTarget;
 
@@ -80,6 +88,7 @@ export class FunctionProcess {
   }
 
   start(): Promise<void> {
+    if (this.closed) return Promise.reject(new Error(`${this.name} is shutting down`));
     this.starting ??= this.spawn().finally(() => (this.starting = undefined));
     return this.starting;
   }
@@ -93,12 +102,14 @@ export class FunctionProcess {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.child = child;
+    alive.add(child);
     pipeLines(child.stdout, name, out);
     pipeLines(child.stderr, name, out);
     let died = false;
     this.exited = new Promise((resolve) =>
       child.once('exit', (code, signal) => {
         died = true;
+        alive.delete(child);
         if (this.child === child) {
           this.child = undefined;
           this.state = 'stopped';
@@ -141,6 +152,7 @@ export class FunctionProcess {
 
   /** SIGTERM (the function finishes in-flight work), SIGKILL after 10 s. */
   async stop(reason = 'stop'): Promise<void> {
+    if (reason === 'shutdown') this.closed = true;
     clearTimeout(this.idleTimer);
     await this.starting?.catch(() => {});
     const child = this.child;

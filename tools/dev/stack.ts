@@ -99,8 +99,13 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       );
     const functionsSources = sources.filter((f) => f.kind !== 'standalone');
 
+    // Stopped in reverse order: the gateway (no new requests), the broker (it finishes the
+    // deliveries in flight, which need their functions), the activator, the functions, the
+    // services. Functions stopped before the broker would be woken again by its last deliveries.
     const services = await startServices(join(dataDir, 'services'), { env, log: out });
     cleanup.push(() => services.stop());
+    const functions = new Map<string, FunctionProcess>();
+    cleanup.push(() => Promise.all([...functions.values()].map((fn) => fn.stop('shutdown'))));
     out(
       `stack     | Redis ${services.redis.url} (${services.redis.kind}), MongoDB ${services.mongo.uri} (${services.mongo.kind})`,
     );
@@ -112,7 +117,6 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       `stack     | built ${sources.length} bundles in ${Math.round(performance.now() - built)} ms`,
     );
 
-    const functions = new Map<string, FunctionProcess>();
     const activator = createActivator(functions);
     const activatorPort = await listen(activator, 0, '127.0.0.1');
     cleanup.push(() => closeServer(activator));
@@ -132,6 +136,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       MULTIVAC_TRIGGERS_FILE: join(root, 'knative/base/triggers.yaml'),
       MULTIVAC_SUBSCRIBER_URL: `http://127.0.0.1:${activatorPort}/{name}`,
       MULTIVAC_CONSUMER_NAME: 'local',
+      // Local only: the ingress and admin API are not for the network.
+      MULTIVAC_BROKER_HOST: '127.0.0.1',
       K_SERVICE: 'broker',
     };
     let brokerProcess = await startBroker(
@@ -167,7 +173,6 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         }),
       );
     }
-    cleanup.push(() => Promise.all([...functions.values()].map((fn) => fn.stop('shutdown'))));
     if (warm) await Promise.all([...functions.values()].map((fn) => fn.start()));
 
     const gateway = createGateway(
