@@ -16,7 +16,7 @@ export default defineConfig({
       {
         test: {
           name: 'integration',
-          include: ['test/integration/**/*.test.ts'],
+          include: ['test/integration/**/*.test.ts', 'test/corpus/**/*.test.ts'],
           globalSetup: [services],
           testTimeout: 60_000,
           hookTimeout: 120_000,
@@ -25,7 +25,7 @@ export default defineConfig({
       {
         test: {
           name: 'e2e',
-          include: ['test/e2e/**/*.test.ts'],
+          include: ['test/e2e/**/*.test.ts', 'test/build/**/*.test.ts'],
           globalSetup: [services],
           testTimeout: 180_000,
           hookTimeout: 240_000,

@@ -1,0 +1,286 @@
+/**
+ * Every function's bundle runs on its own (DESIGN §8, issue 5): built by tools/build, copied to a
+ * directory with no node_modules anywhere above it, started with plain `node` and the environment
+ * its container gets, it logs that it listens, answers its health check and serves a real request.
+ * Started against unreachable Redis and MongoDB it still comes up: drivers connect on first use.
+ */
+import { isBuiltin } from 'node:module';
+import { cp, mkdir, mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { HTTP } from 'cloudevents';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EventType, makeEvent, type EventTypeName } from '../../shared/events/index';
+import {
+  bundleFunction,
+  discoverFunctions,
+  OPTIONAL_PEERS,
+  type BundleReport,
+  type FunctionSource,
+} from '../../tools/build/index';
+import { freePort } from '../../tools/services/index';
+import { runBundle, type RunningBundle } from '../e2e/support/child';
+import { startEventSink, type EventSink } from '../support/sink';
+import { servers, uniqueDbName, uniquePrefix } from '../support/isolation';
+
+const root = resolve(import.meta.dirname, '../..');
+const functions = await discoverFunctions(root);
+
+/** A generous ceiling: a bundle growing past it has picked up something it should not carry. */
+const MAX_BUNDLE_BYTES = 6 * 1024 * 1024;
+
+let dir: string;
+let sink: EventSink;
+const reports: BundleReport[] = [];
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'multivac-bundles-'));
+  sink = await startEventSink();
+});
+
+afterAll(async () => {
+  if (reports.length) {
+    const kib = (n: number) => `${(n / 1024).toFixed(0)} KiB`;
+    console.log(
+      reports
+        .map(
+          (r) =>
+            `${r.name.padEnd(10)} ${kib(r.bytes).padStart(9)}  ${r.largest.map((l) => `${l.path} ${kib(l.bytes)}`).join(', ')}`,
+        )
+        .join('\n'),
+    );
+  }
+  await sink?.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+const get = (url: string, init?: RequestInit) =>
+  fetch(url, { ...init, signal: AbortSignal.timeout(10_000) });
+
+async function problem(res: Response, status: number) {
+  expect(res.status).toBe(status);
+  expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+  return (await res.json()) as { status: number; detail?: string };
+}
+
+function binaryEvent(type: EventTypeName, data: object) {
+  const message = HTTP.binary(
+    makeEvent(type, data as never, { source: '/multivac/build-test', id: uniquePrefix('ev') }),
+  );
+  return {
+    method: 'POST',
+    headers: message.headers as Record<string, string>,
+    body: message.body as string,
+  };
+}
+
+/** A real request for each function we know; for a new one, what every function must do. */
+async function answersARealRequest(fn: FunctionSource, url: string): Promise<void> {
+  switch (fn.name) {
+    case 'question': {
+      const welcome = await get(`${url}/`);
+      expect(welcome.status).toBe(200);
+      expect(welcome.headers.get('content-type')).toMatch(/^text\/plain/);
+      expect(await welcome.text()).toBe('Welcome to MultiVAC!');
+      const answer = await get(`${url}/multivac`);
+      expect(answer.status).toBe(200);
+      expect(await answer.text()).toBe('INSUFFICIENT DATA FOR MEANINGFUL ANSWER.');
+      return;
+    }
+    case 'data': {
+      const list = await get(`${url}/multivac/data`);
+      expect(list.status).toBe(200);
+      expect(await list.json()).toEqual({ items: [], next: null });
+      return;
+    }
+    case 'process': {
+      const before = sink.events.length;
+      const started = await get(`${url}/multivac`, { method: 'POST' });
+      expect(started.status).toBe(202);
+      const { jobId } = (await started.json()) as { jobId: string };
+      expect(started.headers.get('location')).toBe(`/multivac/jobs/${jobId}`);
+      const job = await get(`${url}/multivac/jobs/${jobId}`);
+      expect(job.status).toBe(200);
+      expect(
+        sink.events.slice(before).map((e) => [e.type, (e.data as { jobId: string }).jobId]),
+      ).toEqual([[EventType.LearningRequested, jobId]]);
+      await problem(await get(`${url}/multivac/jobs/no-such-job`), 404);
+      return;
+    }
+    case 'acquire': {
+      // An event for a source nobody registered: handled without a server error.
+      const res = await get(
+        `${url}/`,
+        binaryEvent(EventType.SourceRequested, {
+          sourceId: 'build-test-none',
+          url: 'http://127.0.0.1:9/',
+        }),
+      );
+      await res.arrayBuffer();
+      expect(res.status).toBeLessThan(500);
+      break;
+    }
+    case 'learn': {
+      const res = await get(
+        `${url}/`,
+        binaryEvent(EventType.LearningRequested, { jobId: 'build-test-none' }),
+      );
+      await res.arrayBuffer();
+      expect(res.status).toBeLessThan(500);
+      break;
+    }
+    case 'broker': {
+      const res = await get(
+        `${url}/`,
+        binaryEvent(EventType.AnswerUpdated, { version: 1, status: 'insufficient', confidence: 0 }),
+      );
+      await res.arrayBuffer();
+      expect(res.status).toBe(202);
+      return;
+    }
+    default:
+      if (fn.kind === 'http') {
+        const res = await get(`${url}/`);
+        await res.arrayBuffer();
+        expect(res.status).toBeLessThan(500);
+      }
+  }
+  if (fn.kind === 'cloudevent') {
+    // MultiVAC's guard in front of the framework: a malformed event is a 400 (dead-lettered at
+    // once), not the framework's 500 (retried in vain); other methods are refused.
+    await problem(
+      await get(`${url}/`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{"not":"an event"}',
+      }),
+      400,
+    );
+    await problem(await get(`${url}/`), 405);
+  }
+}
+
+describe.each(functions.map((fn) => [fn.name, fn] as const))('%s bundle', (name, fn) => {
+  let runDir: string;
+  let report: BundleReport;
+  const running: RunningBundle[] = [];
+
+  beforeAll(async () => {
+    report = await bundleFunction(fn, root, join(dir, 'build'));
+    reports.push(report);
+    // A directory with no node_modules above it (and HOME pointing there too, so Node's global
+    // folders ~/.node_modules and ~/.node_libraries cannot help either).
+    runDir = join(dir, 'run', name);
+    await mkdir(runDir, { recursive: true });
+    await cp(join(dir, 'build', name), runDir, { recursive: true });
+    await rm(join(runDir, 'meta.json'));
+    if (name === 'broker')
+      await cp(join(root, 'knative/base/triggers.yaml'), join(runDir, 'triggers.yaml'));
+  }, 120_000);
+
+  afterAll(async () => {
+    await Promise.all(running.map((p) => p.stop()));
+  });
+
+  async function start(env: Record<string, string>): Promise<{ url: string; proc: RunningBundle }> {
+    const port = await freePort();
+    const proc = runBundle(join(runDir, 'index.cjs'), runDir, {
+      PATH: process.env.PATH,
+      HOME: runDir,
+      PORT: String(port),
+      K_SERVICE: name,
+      LOG_LEVEL: 'info',
+      ...env,
+    });
+    running.push(proc);
+    return { url: `http://127.0.0.1:${port}`, proc };
+  }
+
+  it('is one self-contained file: only Node built-ins and absent optional peers stay external', async () => {
+    expect(report.bytes).toBeGreaterThan(0);
+    expect(report.bytes).toBeLessThan(MAX_BUNDLE_BYTES);
+    expect(await readdir(runDir)).not.toContain('node_modules');
+    const meta = JSON.parse(await readFile(join(dir, 'build', name, 'meta.json'), 'utf8')) as {
+      outputs: Record<string, { imports: { path: string; external?: boolean }[] }>;
+    };
+    const externals = Object.values(meta.outputs)
+      .flatMap((o) => o.imports)
+      .filter((i) => i.external)
+      .map((i) => i.path);
+    const unexpected = externals.filter(
+      (p) =>
+        // `node:sqlite` and other scheme-only built-ins are not in every version's list.
+        !(isBuiltin(p) || p.startsWith('node:')) &&
+        !OPTIONAL_PEERS.some((peer) => p === peer || p.startsWith(`${peer}/`)),
+    );
+    expect(unexpected).toEqual([]);
+  });
+
+  it('starts from a directory without node_modules, listens, is healthy and serves a real request', async () => {
+    const { redisUrl, mongoUri } = servers();
+    const metricsPort = await freePort();
+    const env: Record<string, string> = {
+      REDIS_URL: redisUrl,
+      MONGODB_URI: mongoUri,
+      MONGODB_DB: uniqueDbName('bundle'),
+      MULTIVAC_CACHE_PREFIX: uniquePrefix(name).replaceAll(':', '.').slice(0, 60),
+      K_SINK: sink.url,
+      METRICS_PORT: String(metricsPort),
+    };
+    if (name === 'broker') {
+      Object.assign(env, {
+        MULTIVAC_TRIGGERS_FILE: join(runDir, 'triggers.yaml'),
+        MULTIVAC_STREAM: `${uniquePrefix('bundle')}:events`,
+        MULTIVAC_BROKER_HOST: '127.0.0.1',
+        // Deliveries go nowhere: this test only publishes an event nobody subscribes to.
+        MULTIVAC_SUBSCRIBER_URL: 'http://127.0.0.1:9/{name}',
+        MULTIVAC_CONSUMER_NAME: 'build-test',
+      });
+    }
+    const { url, proc } = await start(env);
+    const listening = await proc.waitForLine(/"message":"[^"]*listening/);
+    expect(JSON.parse(listening)).toMatchObject({ severity: 'INFO', service: name });
+    if (name === 'broker') await proc.waitForLine(/"message":"broker ready"/);
+
+    const health = await get(`${url}/healthz`);
+    expect(health.status).toBe(200);
+    await health.arrayBuffer();
+    await answersARealRequest(fn, url);
+
+    const metrics = await get(`http://127.0.0.1:${metricsPort}/metrics`);
+    expect(metrics.status).toBe(200);
+    expect(await metrics.text()).toMatch(/^# HELP /m);
+
+    expect(proc.alive()).toBe(true);
+    expect(proc.lines.join('\n')).not.toMatch(/Cannot find module|ERR_MODULE_NOT_FOUND/);
+    await proc.stop();
+    expect(proc.child.exitCode).toBe(0);
+  });
+
+  it.skipIf(fn.kind === 'standalone')(
+    'comes up with Redis and MongoDB unreachable: nothing connects at start-up',
+    async () => {
+      // Valid configuration, servers that refuse connections (port 9 on loopback: discard).
+      const { url, proc } = await start({
+        REDIS_URL: 'redis://127.0.0.1:9',
+        MONGODB_URI: 'mongodb://127.0.0.1:9/?serverSelectionTimeoutMS=1000',
+        K_SINK: 'http://127.0.0.1:9/',
+      });
+      const line = JSON.parse(await proc.waitForLine(/"message":"[^"]*listening/)) as {
+        startupMs: number;
+      };
+      expect(line.startupMs).toBeLessThan(2000);
+      const health = await get(`${url}/readyz`);
+      expect(health.status).toBe(200);
+      await health.arrayBuffer();
+      if (name === 'question') {
+        const welcome = await get(`${url}/`);
+        expect(await welcome.text()).toBe('Welcome to MultiVAC!');
+      }
+      // Nothing tried to connect: no connection error was logged.
+      expect(proc.lines.join('\n')).not.toMatch(/ECONNREFUSED|MongoServerSelectionError/);
+      expect(proc.alive()).toBe(true);
+      await proc.stop();
+    },
+  );
+});
