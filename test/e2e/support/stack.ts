@@ -1,0 +1,72 @@
+import { appendFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { startStack, type Stack } from '../../../tools/dev/stack';
+
+export const root = resolve(import.meta.dirname, '../../..');
+
+export interface TestStack extends Stack {
+  /** Every line the stack printed (prefixed by function name), since it started. */
+  lines: string[];
+  /** The last `count` lines, for a failure message. */
+  tail(count?: number): string;
+}
+
+/**
+ * Starts MultiVAC exactly as `npm start` does (tools/dev/main.ts → startStack), on a free port,
+ * with its data in `dataDir`; its output is kept in memory and in `<dataDir>/stack.log`.
+ */
+export async function startTestStack(options: {
+  dataDir: string;
+  env: NodeJS.ProcessEnv;
+  idleSeconds: number;
+}): Promise<TestStack> {
+  const lines: string[] = [];
+  const logFile = join(options.dataDir, 'stack.log');
+  const out = (line: string) => {
+    lines.push(line);
+    try {
+      appendFileSync(logFile, `${line}\n`);
+    } catch {
+      // the data directory may already be gone while the last lines arrive
+    }
+    if (process.env.MULTIVAC_E2E_VERBOSE) console.log(line);
+  };
+  const stack = await startStack({
+    root,
+    dataDir: options.dataDir,
+    port: 0,
+    host: '127.0.0.1',
+    warm: false,
+    watch: false,
+    idleSeconds: options.idleSeconds,
+    env: options.env,
+    out,
+  });
+  return Object.assign(stack, {
+    lines,
+    tail: (count = 60) => lines.slice(-count).join('\n'),
+  });
+}
+
+/** Polls `probe` every `everyMs` until it returns a value other than undefined. */
+export async function eventually<T>(
+  what: string,
+  probe: () => Promise<T | undefined> | T | undefined,
+  { timeoutMs = 30_000, everyMs = 250 } = {},
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const value = await probe();
+      if (value !== undefined) return value;
+    } catch (err) {
+      last = err;
+    }
+    if (Date.now() > deadline)
+      throw new Error(
+        `${what}: not within ${timeoutMs} ms${last ? ` (last error: ${String(last)})` : ''}`,
+      );
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
