@@ -50,16 +50,16 @@ export async function planJob(db: Db, job: JobDoc): Promise<PlanDoc> {
     job._id,
   );
 
+  const planned = unlearned.map((d) => d._id).filter((id) => learns.has(learnClaim(id)));
+  const waited = pending.map((s) => s._id).filter((id) => waits.has(waitClaim(id)));
+  // A waited page acquired meanwhile whose document this plan already holds needs no wait.
+  const covered = await coveredSources(db, waited, new Set(planned));
+  if (covered.length)
+    await claims.deleteMany({ _id: { $in: covered.map(waitClaim) }, owner: job._id });
   const plan: PlanDoc = {
     _id: job._id,
-    documents: unlearned
-      .map((d) => d._id)
-      .filter((id) => learns.has(learnClaim(id)))
-      .sort(),
-    sources: pending
-      .map((s) => s._id)
-      .filter((id) => waits.has(waitClaim(id)))
-      .sort(),
+    documents: planned.sort(),
+    sources: waited.filter((id) => !covered.includes(id)).sort(),
     createdAt: new Date(),
   };
   if (await insertOnce(plans, plan)) return plan;
@@ -68,6 +68,21 @@ export async function planJob(db: Db, job: JobDoc): Promise<PlanDoc> {
   const extra = [...learns, ...waits].filter((id) => !keep.has(id));
   if (extra.length) await claims.deleteMany({ _id: { $in: extra }, owner: job._id });
   return winner;
+}
+
+/** Waited sources already acquired whose document is among `documents`. */
+async function coveredSources(
+  db: Db,
+  sourceIds: string[],
+  documents: Set<string>,
+): Promise<string[]> {
+  if (sourceIds.length === 0 || documents.size === 0) return [];
+  const acquired = await collections(db)
+    .sources.find({ _id: { $in: sourceIds }, state: 'acquired' }, { projection: { documentId: 1 } })
+    .toArray();
+  return acquired
+    .filter((s) => s.documentId !== undefined && documents.has(s.documentId))
+    .map((s) => s._id);
 }
 
 /**

@@ -1,0 +1,262 @@
+/**
+ * The scenario of the functions issue across every function and the broker, through the gateway
+ * of a stack started as `npm start` starts it: irrelevant pages never answer; relevant pages fed
+ * and learned at once answer, citing only them; two concurrent jobs share no document; duplicate
+ * deliveries of every event type, through the broker, change nothing stored.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CloudEvent, HTTP } from 'cloudevents';
+import { MongoClient, type Db } from 'mongodb';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { EventType } from '../../shared/events/index';
+import { startCorpusServer, type CorpusServer } from '../corpus/server';
+import { CORPUS } from '../corpus/manifest';
+import { uniqueDbName, uniquePrefix } from '../support/isolation';
+import { eventually, startTestStack, type TestStack } from './support/stack';
+
+const INSUFFICIENT = 'INSUFFICIENT DATA FOR MEANINGFUL ANSWER.';
+const JOB_TIMEOUT_MS = 150_000;
+
+let dataDir: string;
+let corpus: CorpusServer;
+let stack: TestStack;
+let client: MongoClient;
+let db: Db;
+const dbName = uniqueDbName('scenario');
+
+beforeAll(async () => {
+  dataDir = await mkdtemp(join(tmpdir(), 'multivac-scenario-'));
+  corpus = await startCorpusServer();
+  stack = await startTestStack({
+    dataDir,
+    idleSeconds: 30,
+    env: {
+      ...process.env,
+      MULTIVAC_FETCH_ALLOWED_CIDRS: '127.0.0.1/32',
+      MONGODB_DB: dbName,
+      MULTIVAC_CACHE_PREFIX: uniquePrefix('scenario').replaceAll(':', '.'),
+      MULTIVAC_STREAM: `${uniquePrefix('scenario')}:events`,
+      LOG_LEVEL: 'info',
+    },
+  });
+  client = new MongoClient(stack.services.mongo.uri);
+  db = client.db(dbName);
+});
+
+afterAll(async () => {
+  await client?.close();
+  await stack?.stop();
+  await corpus?.stop();
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+afterEach((context) => {
+  if (context.task.result?.state === 'fail')
+    console.log(`--- last lines of the stack ---\n${stack.tail(80)}`);
+});
+
+const call = (path: string, init?: RequestInit) =>
+  fetch(`${stack.url}${path}`, { ...init, signal: AbortSignal.timeout(30_000) });
+
+interface AnswerJson {
+  status: 'insufficient' | 'answered';
+  answer: string;
+  confidence: number;
+  sources: { n: number; url?: string; title: string }[];
+  knowledgeVersion: string;
+}
+
+const answerJson = async () =>
+  (await (
+    await call('/multivac', { headers: { accept: 'application/json' } })
+  ).json()) as AnswerJson;
+
+const pageUrl = (file: string) => `${corpus.baseUrl}/pages/${file}`;
+const relevant = CORPUS.filter((p) => p.relevant).map((p) => p.file);
+const irrelevant = CORPUS.filter((p) => !p.relevant).map((p) => p.file);
+
+async function feed(files: readonly string[]) {
+  for (const file of files) {
+    const res = await call('/multivac/data', {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ url: pageUrl(file) }),
+    });
+    expect(res.status, file).toBe(202);
+  }
+}
+
+async function startJob(): Promise<string> {
+  const res = await call('/multivac', { method: 'POST' });
+  expect(res.status).toBe(202);
+  return ((await res.json()) as { jobId: string }).jobId;
+}
+
+async function finished(jobId: string) {
+  return eventually(
+    `job ${jobId} succeeded`,
+    async () => {
+      const job = (await (await call(`/multivac/jobs/${jobId}`)).json()) as {
+        state: string;
+        total: number;
+        done: number;
+        failed: number;
+      };
+      if (job.state === 'failed') throw new Error(`job ${jobId} failed: ${JSON.stringify(job)}`);
+      return job.state === 'succeeded' ? job : undefined;
+    },
+    { timeoutMs: JOB_TIMEOUT_MS, everyMs: 500 },
+  );
+}
+
+/** Waits until the broker has delivered everything (no lag, nothing pending, for every trigger). */
+async function settled() {
+  await eventually(
+    'the broker drained',
+    async () => {
+      const stats = (await (await fetch(`${stack.adminUrl}/stats`)).json()) as {
+        triggers: { pending: number | null; lag: number | null }[];
+      };
+      return stats.triggers.every((t) => (t.pending ?? 0) === 0 && (t.lag ?? 0) === 0)
+        ? true
+        : undefined;
+    },
+    { timeoutMs: 60_000, everyMs: 300 },
+  );
+}
+
+const counts = async () =>
+  Object.fromEntries(
+    await Promise.all(
+      ['sources', 'documents', 'passages', 'answers', 'jobs', 'plans'].map(
+        async (c) => [c, await db.collection(c).countDocuments()] as const,
+      ),
+    ),
+  );
+
+describe('the scenario across functions and the broker', () => {
+  it('knows nothing at first', async () => {
+    expect(await (await call('/multivac')).text()).toBe(INSUFFICIENT);
+  });
+
+  it('irrelevant pages, fed and learned at once, leave it insufficient', async () => {
+    await feed(irrelevant);
+    const job = await finished(await startJob());
+    expect(job).toMatchObject({ total: irrelevant.length, done: irrelevant.length, failed: 0 });
+    expect(await (await call('/multivac')).text()).toBe(INSUFFICIENT);
+    expect(await answerJson()).toMatchObject({ status: 'insufficient', sources: [] });
+  });
+
+  it('relevant pages, fed and learned at once by two concurrent jobs, answer citing only them', async () => {
+    const chosen = relevant.slice(0, 6);
+    await feed(chosen);
+    const [a, b] = await Promise.all([startJob(), startJob()]);
+    const jobs = await Promise.all([finished(a), finished(b)]);
+    for (const job of jobs) expect(job.failed).toBe(0);
+    const learnedBy = await db
+      .collection<{ documentId: string }>('sources')
+      .find({ url: { $in: chosen.map(pageUrl) } })
+      .toArray();
+    const docs = await db
+      .collection<{ _id: string; learnedBy?: string }>('documents')
+      .find({ _id: { $in: learnedBy.map((s) => s.documentId) } })
+      .toArray();
+    expect(docs).toHaveLength(chosen.length);
+    for (const doc of docs) expect([a, b]).toContain(doc.learnedBy);
+
+    const plans = await db
+      .collection<{ _id: string; documents: string[] }>('plans')
+      .find({ _id: { $in: [a, b] } })
+      .toArray();
+    const planned = plans.flatMap((p) => p.documents);
+    expect(new Set(planned).size).toBe(planned.length);
+
+    const answer = await answerJson();
+    expect(answer.status).toBe('answered');
+    expect(answer.confidence).toBeGreaterThan(0.5);
+    expect(answer.sources.length).toBeGreaterThanOrEqual(2);
+    const allowed = new Set(chosen.map(pageUrl));
+    for (const source of answer.sources) expect(allowed.has(source.url!), source.url).toBe(true);
+    const text = await (await call('/multivac')).text();
+    expect(text).toBe(answer.answer);
+    expect(text).toMatch(/\[1\]/);
+    console.log(`scenario answer (confidence ${answer.confidence}):\n${text}`);
+  });
+
+  it('duplicate deliveries of every event type, through the broker, change nothing stored', async () => {
+    await settled();
+    const before = await counts();
+    const answerBefore = await answerJson();
+    const source = await db
+      .collection<{ _id: string; url: string; requestedAt: Date; documentId: string }>('sources')
+      .findOne({ state: 'acquired' });
+    const job = await db.collection<{ _id: string }>('jobs').findOne({ state: 'succeeded' });
+    const plan = await db
+      .collection<{ _id: string; documents: string[] }>('plans')
+      .findOne({ _id: job!._id });
+    const documentId = plan!.documents[0] ?? source!.documentId;
+    const version = Number(answerBefore.knowledgeVersion);
+
+    const events: { type: string; source: string; id: string; data: unknown }[] = [
+      {
+        type: EventType.SourceRequested,
+        source: '/multivac/data',
+        id: `source.requested:${source!._id}:${source!.requestedAt.getTime()}`,
+        data: { sourceId: source!._id, url: source!.url },
+      },
+      {
+        type: EventType.SourceAcquired,
+        source: '/multivac/acquire',
+        id: `source.acquired:${source!._id}:${source!.requestedAt.getTime()}`,
+        data: { sourceId: source!._id, documentId: source!.documentId },
+      },
+      {
+        type: EventType.SourceFailed,
+        source: '/multivac/acquire',
+        id: `source.failed:${source!._id}:1`,
+        data: { sourceId: source!._id, reason: 'a stale failure' },
+      },
+      {
+        type: EventType.LearningRequested,
+        source: '/multivac/process',
+        id: `learning.requested:${job!._id}`,
+        data: { jobId: job!._id },
+      },
+      {
+        type: EventType.DocumentLearn,
+        source: '/multivac/learn',
+        id: `document.learn:${job!._id}:${documentId}`,
+        data: { jobId: job!._id, documentId },
+      },
+      {
+        type: EventType.AnswerUpdated,
+        source: '/multivac/learn',
+        id: `answer.updated:${version}`,
+        data: { version, status: answerBefore.status, confidence: answerBefore.confidence },
+      },
+    ];
+    // Each twice with its original id (the broker recognises those) and once with a fresh id
+    // (which only the functions' own idempotency can absorb).
+    const copies = events.flatMap((e) => [e, e, { ...e, id: `${e.id}:again` }]);
+    for (const e of copies) {
+      const message = HTTP.binary(
+        new CloudEvent({ ...e, specversion: '1.0', datacontenttype: 'application/json' }),
+      );
+      const res = await fetch(stack.brokerUrl, {
+        method: 'POST',
+        headers: message.headers as Record<string, string>,
+        body: message.body as string,
+      });
+      expect(res.status, e.type).toBeLessThan(300);
+    }
+    await settled();
+    expect(await counts()).toEqual(before);
+    const answerAfter = await answerJson();
+    expect(answerAfter.knowledgeVersion).toBe(answerBefore.knowledgeVersion);
+    expect(answerAfter.answer).toBe(answerBefore.answer);
+    const dead = (await (await fetch(`${stack.adminUrl}/stats`)).json()) as { deadLetters: number };
+    expect(dead.deadLetters).toBe(0);
+  });
+});
