@@ -1,7 +1,9 @@
 /**
  * `npm start` (and `npm run dev`, which adds `--watch`): the whole MultiVAC on this machine.
  * Options: `--warm` keeps every function running; `--watch` rebuilds and restarts a function when
- * its sources change; `--port <n>` (default PORT or 8080). Data persists in `.multivac/`.
+ * its sources change; `--port <n>` (default PORT or 8080); `--source-maps` runs functions with
+ * `--enable-source-maps` (on with `--watch`; it doubles a cold start). Data persists in
+ * `.multivac/`.
  */
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -13,6 +15,7 @@ const { values } = parseArgs({
   options: {
     warm: { type: 'boolean', default: false },
     watch: { type: 'boolean', default: false },
+    'source-maps': { type: 'boolean' },
     port: { type: 'string' },
     'data-dir': { type: 'string' },
   },
@@ -48,6 +51,7 @@ async function main(): Promise<void> {
     host: process.env.MULTIVAC_HOST ?? '127.0.0.1',
     warm: values.warm,
     watch: values.watch,
+    ...(values['source-maps'] !== undefined ? { sourceMaps: values['source-maps'] } : {}),
     idleSeconds,
   });
   console.log(banner(stack.url, values.warm ?? false, idleSeconds));

@@ -36,6 +36,12 @@ export interface StackOptions {
   idleSeconds?: number;
   /** Rebuild and restart a function when its sources change (`npm run dev`). */
   watch?: boolean;
+  /**
+   * Run functions with `--enable-source-maps` (stack traces in the TypeScript sources). Off by
+   * default except in watch mode: parsing a bundle's map doubles its cold start (≈200 → ≈420 ms),
+   * and the images run without it too. The always-on broker has it regardless.
+   */
+  sourceMaps?: boolean;
   env?: NodeJS.ProcessEnv;
   out?: LineSink;
 }
@@ -81,6 +87,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     host = '127.0.0.1',
     warm = false,
     watch = false,
+    sourceMaps = watch,
     env = process.env,
   } = options;
   const out = options.out ?? ((line: string) => console.log(line));
@@ -163,6 +170,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         new FunctionProcess({
           name: fn.name,
           bundle: join(distDir, fn.name, 'index.cjs'),
+          nodeArgs: sourceMaps ? ['--enable-source-maps'] : [],
           port,
           env: { ...functionEnv, K_SERVICE: fn.name, METRICS_PORT: String(metricsPort) },
           idleMs: idleSeconds * 1000,
