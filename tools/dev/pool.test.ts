@@ -1,4 +1,5 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -116,6 +117,29 @@ describe('FunctionProcess', () => {
     expect(fn.state).toBe('stopped');
     await expect(fn.acquire()).rejects.toThrow(/shutting down/);
     expect(fn.pid).toBeUndefined();
+  });
+
+  it('takes a fresh port when another program holds its own, even one answering /readyz', async () => {
+    const port = await freePort();
+    const squatter = createServer((_req, res) => res.end('squatter'));
+    await new Promise<void>((r) => squatter.listen(port, '127.0.0.1', r));
+    try {
+      const fn = new FunctionProcess({
+        name: 'p',
+        bundle,
+        port,
+        env: process.env,
+        idleMs: 0,
+        warm: false,
+        out: (l) => lines.push(l),
+      });
+      expect(await call(fn)).toMatch(/^\d+:1$/);
+      expect(fn.target.port).not.toBe(port);
+      expect(lines.some((l) => l.includes(`port ${port} is taken`))).toBe(true);
+      await fn.stop();
+    } finally {
+      await new Promise((r) => squatter.close(r));
+    }
   });
 
   it('reports a bundle that dies at start-up', async () => {

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { freePort, isListening } from '../services/ports';
 import { pipeLines, type LineSink } from './logs';
 import { upstreamAgent, type ProxyTarget } from './proxy';
 
@@ -26,6 +27,11 @@ const alive = new Set<ChildProcess>();
 process.once('exit', () => {
   for (const child of alive) child.kill('SIGKILL');
 });
+
+/** `port` when nothing listens on it, else a free one. */
+async function stillFree(port: number): Promise<number> {
+  return (await isListening(port)) ? freePort() : port;
+}
 
 async function ready(port: number): Promise<boolean> {
   try {
@@ -96,11 +102,19 @@ export class FunctionProcess {
   }
 
   private async spawn(): Promise<void> {
-    const { name, bundle, port, env, out } = this.options;
+    const { name, bundle, env, out } = this.options;
     this.state = 'starting';
     const started = performance.now();
+    // A scaled-to-zero function's ports were free when the stack chose them, minutes ago; another
+    // program may hold them now (and might even answer /readyz). Take fresh ones if so.
+    const port = await this.portToUse();
+    const metricsPort = env.METRICS_PORT ? await stillFree(Number(env.METRICS_PORT)) : undefined;
     const child = spawn(process.execPath, [...(this.options.nodeArgs ?? []), bundle], {
-      env: { ...env, PORT: String(port) },
+      env: {
+        ...env,
+        PORT: String(port),
+        ...(metricsPort !== undefined ? { METRICS_PORT: String(metricsPort) } : {}),
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.child = child;
@@ -123,8 +137,9 @@ export class FunctionProcess {
       }),
     );
     const deadline = Date.now() + 30_000;
-    while (!(await ready(port))) {
+    for (;;) {
       if (died) throw new Error(`${name} exited during start-up (see its log lines above)`);
+      if ((await ready(port)) && !died) break;
       if (Date.now() > deadline) {
         child.kill('SIGKILL');
         throw new Error(`${name} did not become ready within 30 s`);
@@ -135,6 +150,18 @@ export class FunctionProcess {
     this.starts++;
     this.options.onStarted?.(name, Math.round(performance.now() - started));
     this.armIdle();
+  }
+
+  /** The function's port, or a fresh one when something else holds it now. */
+  private async portToUse(): Promise<number> {
+    const port = await stillFree(this.target.port);
+    if (port !== this.target.port) {
+      this.options.out(
+        `${this.name.padEnd(10)}| port ${this.target.port} is taken by another program; using ${port}`,
+      );
+      this.target.port = port;
+    }
+    return port;
   }
 
   private armIdle(): void {
