@@ -13,8 +13,11 @@ export interface DomNode {
 /** An element, as far as this module is concerned. */
 export interface DomElement extends DomNode {
   localName: string;
+  previousSibling: DomNode | null;
   getAttribute(name: string): string | null;
   querySelector(selectors: string): DomElement | null;
+  querySelectorAll(selectors: string): ArrayLike<DomElement>;
+  closest(selectors: string): DomElement | null;
   remove(): void;
 }
 
@@ -34,9 +37,10 @@ const furnitureRoles = new Set([
   'menu', 'menubar', 'toolbar', 'tooltip',
 ]); // prettier-ignore
 // Class and id tokens of banners, consent dialogs, ads and widgets: "cookie-banner", "ad-slot",
-// "onetrust-consent-sdk"; whole tokens only, so "has-ads" or "read" do not match.
+// "onetrust-consent-sdk"; site notices ("siteNotice"); a post's filing line ("entry-utility",
+// "cat-links"); whole tokens only, so "has-ads" or "read" do not match.
 const furnitureToken =
-  /^(?:cookies?|consent|gdpr|cmp|onetrust|ccpa|ads?|adv|advert\w*|adsbygoogle|adslot|sponsor\w*|promo\w*|newsletter|subscribe|paywall|share|sharing|social|related|breadcrumbs?|skip-?link|sr-only|screen-reader-text|visually-hidden|popup|modal|banner)(?:[-_].*)?$/i;
+  /^(?:cookies?|consent|gdpr|cmp|onetrust|ccpa|ads?|adv|advert\w*|adsbygoogle|adslot|sponsor\w*|promo\w*|newsletter|subscribe|paywall|share|sharing|social|related|breadcrumbs?|skip-?link|sr-only|screen-reader-text|visually-hidden|popup|modal|banner|site-?notice|centralnotice|announcement|entry-utility|entry-footer|cat-links|tags?-links)(?:[-_].*)?$/i;
 const contentContainers = new Set(['html', 'body', 'main', 'article']);
 const hiddenStyle = /(?:^|;)\s*(?:display\s*:\s*none|visibility\s*:\s*hidden)/i;
 
@@ -120,6 +124,89 @@ export function removeBoilerplate(root: DomNode): void {
   );
   for (const element of doomed) element.remove();
 }
+
+// Edit controls: MediaWiki's "[edit]" after every heading and its cousins elsewhere.
+const editControls = [
+  '.mw-editsection',
+  '.editsection',
+  '.edit-section',
+  '.section-edit',
+  '.edit-link',
+  '.editlink',
+  '.post-edit-link',
+  '.edit',
+].join(', ');
+// Links that edit the page: `?action=edit`, `?section=3`, `/edit`, `veaction=edit`.
+const editHref = /[?&](?:ve)?action=(?:edit|submit)\b|[?&]section=|\/edit(?:[/?#]|$)/i;
+const editText = /^\[?\s*(?:edit(?:\s+source)?|modifier|bearbeiten|editar|modifica)\s*\]?$/i;
+const editBrackets = /\[\s*(?:edit(?:\s+source)?)?\s*\]/gi;
+// Reference furniture inside articles, never prose: tables of contents, infoboxes and navigation
+// boxes, reference lists, category links, "jump to" links, print-only and screen-only notes.
+const articleFurniture = [
+  '.toc',
+  '#toc',
+  '.mw-toc',
+  '.infobox',
+  '.navbox',
+  '.vertical-navbox',
+  '.references',
+  '.reflist',
+  '.mw-references-wrap',
+  '#catlinks',
+  '.catlinks',
+  '.mw-jump-link',
+  '.noprint',
+  '.printfooter',
+  '#siteSub',
+].join(', ');
+// An edit control or a piece of reference furniture is short; a wrapper of real text is not.
+const MAX_CONTROL_TEXT = 40;
+
+/**
+ * Removes edit links ("[edit]" after wiki headings, `.mw-editsection`, links to `?action=edit`),
+ * tables of contents, infoboxes, reference lists and category links from `root`, in place, and
+ * the brackets an edit link leaves behind in a heading.
+ */
+export function removeEditLinks(root: DomElement): void {
+  for (const element of Array.from(root.querySelectorAll(editControls))) {
+    if (oneLineLength(element) <= MAX_CONTROL_TEXT) element.remove();
+  }
+  for (const link of Array.from(root.querySelectorAll('a'))) {
+    const text = (link.textContent ?? '').trim();
+    const inHeading = link.closest('h1, h2, h3, h4, h5, h6') !== null;
+    const edits =
+      editText.test(text) && (inHeading || editHref.test(link.getAttribute('href') ?? ''));
+    if (!edits) continue;
+    // "[<a>edit</a>]": the brackets go with the link.
+    const before = link.previousSibling;
+    const after = link.nextSibling;
+    if (before?.nodeType === TEXT_NODE && after?.nodeType === TEXT_NODE) {
+      const open = /\[\s*$/.exec(before.textContent ?? '');
+      const close = /^\s*\]/.exec(after.textContent ?? '');
+      if (open && close) {
+        before.textContent = (before.textContent ?? '').slice(0, open.index);
+        after.textContent = (after.textContent ?? '').slice(close[0].length);
+      }
+    }
+    link.remove();
+  }
+  for (const heading of Array.from(root.querySelectorAll('h1, h2, h3, h4, h5, h6'))) {
+    walk(heading, (node) => {
+      if (node.nodeType !== TEXT_NODE) return isElement(node);
+      const text = node.textContent ?? '';
+      const cleaned = text.replace(editBrackets, '');
+      if (cleaned !== text) node.textContent = cleaned;
+      return false;
+    });
+  }
+  for (const element of Array.from(root.querySelectorAll(articleFurniture))) {
+    // A table of contents or reference list can be long, but it never holds the article.
+    if (element.querySelector('main, article, [role="main"], h1') === null) element.remove();
+  }
+}
+
+const oneLineLength = (node: DomNode): number =>
+  (node.textContent ?? '').replace(/\s+/g, ' ').trim().length;
 
 /**
  * The text under `root` as normalized paragraphs: block elements and `<br><br>` separate

@@ -1,6 +1,13 @@
-import { removeBoilerplate, textOf, type DomElement, type DomNode } from './dom-text';
+import {
+  removeBoilerplate,
+  removeEditLinks,
+  textOf,
+  type DomElement,
+  type DomNode,
+} from './dom-text';
 import { flattenMarkup, measureMarkup, rebuildSkeleton, type Skeleton } from './markup';
 import { normalizeText } from './normalize-text';
+import { bestTitle, headings, stripSiteName, titleHints, type TitleElement } from './title';
 
 /** Deeper than this, a page is flattened instead of parsed (Blink caps its tree depth at 512). */
 export const MAX_DOM_DEPTH = 512;
@@ -57,8 +64,10 @@ export async function htmlToText(html: string): Promise<HtmlText> {
   }
 
   const { document } = parseHTML(skeleton.html);
-  const title = titleOf(document);
+  const hints = titleHints(document as unknown as TitleElement); // the logo goes with the header
   removeBoilerplate(document.documentElement);
+  removeEditLinks(document.documentElement);
+  const title = oneLine(bestTitle(hints, headings(document.documentElement)));
   const body = textOf(mainOf(document) ?? document.documentElement);
 
   const readable =
@@ -70,7 +79,7 @@ export async function htmlToText(html: string): Promise<HtmlText> {
     const text = article?.content ? textOf(article.content) : '';
     if (text) {
       return withLang(
-        { title: oneLine(article?.title) || title, text, method: 'readability' },
+        { title: title || oneLine(article?.title), text, method: 'readability' },
         lang,
       );
     }
@@ -98,14 +107,6 @@ function mainOf(document: Doc): DomElement | null {
   return articles.length === 1 ? (articles[0] ?? null) : document.body;
 }
 
-function titleOf(document: Doc): string {
-  return (
-    oneLine(document.title) ||
-    oneLine(document.querySelector('meta[property="og:title"]')?.getAttribute('content')) ||
-    oneLine(document.querySelector('h1')?.textContent)
-  );
-}
-
 function flattened(skeleton: Skeleton, parseHTML: ParseHtml): HtmlText {
   // The flat text still holds character references; a flat document decodes them.
   const escape = (text: string) => text.replace(/</g, '&lt;');
@@ -115,7 +116,7 @@ function flattened(skeleton: Skeleton, parseHTML: ParseHtml): HtmlText {
     `<!doctype html><html><head>${title}</head><body>${text}</body></html>`,
   );
   return {
-    title: titleOf(document),
+    title: oneLine(stripSiteName(document.title, [])),
     text: normalizeText(document.querySelector('div')?.textContent ?? ''),
     method: 'flattened',
   };
