@@ -43,6 +43,15 @@ let corpus: CorpusServer;
 let stack: TestStack | undefined;
 let env: NodeJS.ProcessEnv;
 
+/** Cold starts seen across both stacks of this file: function → durations in ms. */
+const coldStarts = new Map<string, number[]>();
+const harvestColdStarts = (from: TestStack) => {
+  for (const line of from.lines) {
+    const m = /^(\S+)\s*\| cold start in (\d+) ms$/.exec(line);
+    if (m) coldStarts.set(m[1]!, [...(coldStarts.get(m[1]!) ?? []), Number(m[2])]);
+  }
+};
+
 const start = async () => {
   stack = await startTestStack({ dataDir, env, idleSeconds: IDLE_SECONDS });
   return stack;
@@ -65,6 +74,12 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  if (stack) harvestColdStarts(stack);
+  console.log(
+    `cold starts (spawn → ready, ms):\n${[...coldStarts]
+      .map(([name, ms]) => `  ${name.padEnd(10)} ${ms.join(', ')}`)
+      .join('\n')}`,
+  );
   await stack?.stop();
   await corpus?.stop();
   await rm(dataDir, { recursive: true, force: true });
@@ -353,6 +368,7 @@ describe('feed, learn, answer', () => {
       '/multivac/data?limit=100',
     );
     expect(fed.items.length).toBeGreaterThanOrEqual(corpus.pages.length);
+    harvestColdStarts(stack!);
     await stack!.stop();
     stack = undefined;
     await start();
