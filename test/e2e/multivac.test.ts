@@ -338,8 +338,7 @@ describe('feed, learn, answer', () => {
     const titles = new Map(corpus.pages.map((p) => [p.url, p.title]));
     for (const source of answer.sources) {
       expect(relevantUrls.has(source.url), `cited ${source.url}`).toBe(true);
-      // The page's title (extractors may keep the site name the <title> carries after it).
-      expect(source.title.startsWith(titles.get(source.url)!), source.title).toBe(true);
+      expect(source.title).toBe(titles.get(source.url));
     }
 
     const res = await call('/multivac');
