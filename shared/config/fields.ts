@@ -25,6 +25,8 @@ export const runtimeFields = {
   LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
   PORT: port.default(8080),
   METRICS_PORT: port.optional(),
+  /** Interface to listen on: all in a container; the local stack keeps functions on loopback. */
+  MULTIVAC_LISTEN_HOST: z.union([z.ipv4(), z.ipv6()]).default('0.0.0.0'),
   /** Identifies the function in logs and metrics; Knative sets K_SERVICE. */
   K_SERVICE: z.string().optional(),
   /** Qualifies trace ids in logs (Cloud Trace resource names); optional. */

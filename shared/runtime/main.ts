@@ -31,11 +31,15 @@ export async function runFunction(
     bodyLimit: config.MULTIVAC_BODY_LIMIT_BYTES,
     log,
   });
-  const port = await listen(server, config.PORT);
+  const port = await listen(server, config.PORT, config.MULTIVAC_LISTEN_HOST);
   const metrics =
     config.METRICS_PORT === undefined
       ? undefined
-      : await startMetricsServer(metricsForProcess(target).registry, config.METRICS_PORT);
+      : await startMetricsServer(
+          metricsForProcess(target).registry,
+          config.METRICS_PORT,
+          config.MULTIVAC_LISTEN_HOST,
+        );
   log.info(
     {
       port,

@@ -157,6 +157,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     cleanup.push(() => brokerProcess.stop());
 
     const functionEnv = {
+      // Reached only through the gateway and the broker, as on Knative.
+      MULTIVAC_LISTEN_HOST: '127.0.0.1',
       ...passThrough(env),
       REDIS_URL: services.redis.url,
       MONGODB_URI: services.mongo.uri,
