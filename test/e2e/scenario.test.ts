@@ -182,7 +182,9 @@ describe('the scenario across functions and the broker', () => {
     const text = await (await call('/multivac')).text();
     expect(text).toBe(answer.answer);
     expect(text).toMatch(/\[1\]/);
-    console.log(`scenario answer (confidence ${answer.confidence}):\n${text}`);
+    console.log(
+      `scenario answer (text):\n${text}\n\nscenario answer (JSON):\n${JSON.stringify(answer, null, 2)}`,
+    );
   });
 
   it('duplicate deliveries of every event type, through the broker, change nothing stored', async () => {
