@@ -44,6 +44,23 @@ export interface StackOptions {
   sourceMaps?: boolean;
   env?: NodeJS.ProcessEnv;
   out?: LineSink;
+  /**
+   * The broker's `MULTIVAC_SUBSCRIBER_URL` template, given the activator's URL; by default
+   * `<activator>/{name}`. Fault tests put a recording or slow proxy in between.
+   */
+  subscriberUrl?: (activatorUrl: string) => string;
+}
+
+/** The always-on broker process, for fault tests (a kill -9 and a restart, as Kubernetes does). */
+export interface BrokerControl {
+  /** The current process's id (a new one after start()). */
+  readonly pid: number;
+  /** Its Prometheus metrics (counters start again at zero with every process). */
+  readonly metricsUrl: string;
+  /** SIGKILL; resolves once the process is gone. */
+  kill(): Promise<void>;
+  /** Starts it again with the same ports, consumer name and environment; resolves when ready. */
+  start(): Promise<void>;
 }
 
 export interface Stack {
@@ -51,6 +68,7 @@ export interface Stack {
   brokerUrl: string;
   adminUrl: string;
   activatorUrl: string;
+  broker: BrokerControl;
   services: Services;
   functions: ReadonlyMap<string, FunctionProcess>;
   stop(): Promise<void>;
@@ -134,6 +152,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       freePort(),
     ]);
     const brokerUrl = `http://127.0.0.1:${ingressPort}/`;
+    const activatorUrl = `http://127.0.0.1:${activatorPort}`;
     const brokerEnv = {
       ...passThrough(env),
       PORT: String(ingressPort),
@@ -141,7 +160,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       METRICS_PORT: String(brokerMetricsPort),
       REDIS_URL: services.redis.url,
       MULTIVAC_TRIGGERS_FILE: join(root, 'knative/base/triggers.yaml'),
-      MULTIVAC_SUBSCRIBER_URL: `http://127.0.0.1:${activatorPort}/{name}`,
+      MULTIVAC_SUBSCRIBER_URL: options.subscriberUrl?.(activatorUrl) ?? `${activatorUrl}/{name}`,
       MULTIVAC_CONSUMER_NAME: 'local',
       // Local only: the ingress and admin API are not for the network.
       MULTIVAC_BROKER_HOST: '127.0.0.1',
@@ -209,11 +228,29 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       cleanup.push(() => Promise.all(watchers.map((w) => w.dispose())));
     }
 
+    const brokerControl: BrokerControl = {
+      get pid() {
+        return brokerProcess.pid;
+      },
+      metricsUrl: `http://127.0.0.1:${brokerMetricsPort}/metrics`,
+      kill: () => brokerProcess.kill(),
+      start: async () => {
+        brokerProcess = await startBroker(
+          join(distDir, 'broker', 'index.cjs'),
+          brokerEnv,
+          join(dataDir, 'broker.log'),
+          out,
+          ingressPort,
+        );
+      },
+    };
+
     return {
       url: `http://${host}:${gatewayPort}`,
       brokerUrl,
       adminUrl: `http://127.0.0.1:${adminPort}`,
-      activatorUrl: `http://127.0.0.1:${activatorPort}`,
+      activatorUrl,
+      broker: brokerControl,
       services,
       functions,
       stop,

@@ -6,6 +6,7 @@ import { MissingServiceError } from './errors';
 import { findFerretdb, installFerretdb } from './ferretdb';
 import { which } from './paths';
 import { freePort } from './ports';
+import type { RestartOptions } from './redis';
 
 export type MongoKind = 'external' | 'mongod' | 'ferretdb' | 'mongodb-memory-server';
 
@@ -13,8 +14,11 @@ export interface MongoService {
   uri: string;
   kind: MongoKind;
   port?: number;
+  /** The running server (a new one after restart()). */
   process?: ServerProcess;
   stop(): Promise<void>;
+  /** Fault tests: stop, wait, start again on the same port and data (mongod and FerretDB only). */
+  restart?(options?: RestartOptions): Promise<void>;
 }
 
 export interface MongoOptions {
@@ -45,15 +49,30 @@ async function startProcess(
   { dataDir, port }: MongoOptions,
 ): Promise<MongoService> {
   const chosen = port ?? (await freePort());
-  const child = spawnServer(binary, args(chosen), join(dataDir, `${kind}.log`));
   const uri = `mongodb://127.0.0.1:${chosen}/`;
-  try {
-    await waitUntil(kind, () => pingMongo(uri), { exited: child.exited, timeoutMs: 60_000 });
-  } catch (err) {
-    await child.kill();
-    throw err;
-  }
-  return { uri, kind, port: chosen, process: child, stop: () => child.stop() };
+  const launch = async () => {
+    const child = spawnServer(binary, args(chosen), join(dataDir, `${kind}.log`));
+    try {
+      await waitUntil(kind, () => pingMongo(uri), { exited: child.exited, timeoutMs: 60_000 });
+    } catch (err) {
+      await child.kill();
+      throw err;
+    }
+    return child;
+  };
+  const service: MongoService = {
+    uri,
+    kind,
+    port: chosen,
+    process: await launch(),
+    stop: () => service.process!.stop(),
+    restart: async ({ signal = 'SIGTERM', downMs = 0 } = {}) => {
+      await (signal === 'SIGKILL' ? service.process!.kill() : service.process!.stop());
+      await new Promise((r) => setTimeout(r, downMs));
+      service.process = await launch();
+    },
+  };
+  return service;
 }
 
 /**

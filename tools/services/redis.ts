@@ -11,8 +11,20 @@ export interface RedisService {
   /** 'external' when REDIS_URL was given; nothing is started or stopped then. */
   kind: 'external' | 'redis-server';
   port?: number;
+  /** The running server (a new one after restart()). */
   process?: ServerProcess;
   stop(): Promise<void>;
+  /**
+   * Fault tests: stops the server (`SIGTERM`, which writes the AOF, or `SIGKILL`), waits
+   * `downMs`, and starts it again on the same port with the same data. Absent for 'external'.
+   */
+  restart?(options?: RestartOptions): Promise<void>;
+}
+
+export interface RestartOptions {
+  signal?: 'SIGTERM' | 'SIGKILL';
+  /** How long the server stays down (default 0). */
+  downMs?: number;
 }
 
 export interface RedisOptions {
@@ -60,43 +72,52 @@ export async function startRedis({
   }
   await mkdir(dataDir, { recursive: true });
   const chosen = port ?? (await freePort());
-  const child = spawnServer(
-    binary,
-    [
-      '--bind',
-      '127.0.0.1',
-      '--port',
-      String(chosen),
-      '--dir',
-      dataDir,
-      '--save',
-      '',
-      '--appendonly',
-      'yes',
-      '--appendfsync',
-      'everysec',
-      '--maxmemory-policy',
-      'volatile-lru',
-      '--protected-mode',
-      'yes',
-      '--daemonize',
-      'no',
-      '--loglevel',
-      'warning',
-    ],
-    join(dataDir, 'redis.log'),
-  );
-  try {
-    await waitUntil('redis-server', () => pingRedis(chosen), { exited: child.exited });
-  } catch (err) {
-    await child.kill();
-    throw err;
-  }
-  return {
+  const launch = async () => {
+    const child = spawnServer(
+      binary,
+      [
+        '--bind',
+        '127.0.0.1',
+        '--port',
+        String(chosen),
+        '--dir',
+        dataDir,
+        '--save',
+        '',
+        '--appendonly',
+        'yes',
+        '--appendfsync',
+        'everysec',
+        '--maxmemory-policy',
+        'volatile-lru',
+        '--protected-mode',
+        'yes',
+        '--daemonize',
+        'no',
+        '--loglevel',
+        'warning',
+      ],
+      join(dataDir, 'redis.log'),
+    );
+    try {
+      await waitUntil('redis-server', () => pingRedis(chosen), { exited: child.exited });
+    } catch (err) {
+      await child.kill();
+      throw err;
+    }
+    return child;
+  };
+  const service: RedisService = {
     url: `redis://127.0.0.1:${chosen}`,
     kind: 'redis-server',
     port: chosen,
-    process: child,
-    stop: () => child.stop(),
+    process: await launch(),
+    stop: () => service.process!.stop(),
+    restart: async ({ signal = 'SIGTERM', downMs = 0 } = {}) => {
+      await (signal === 'SIGKILL' ? service.process!.kill() : service.process!.stop());
+      await new Promise((r) => setTimeout(r, downMs));
+      service.process = await launch();
+    },
   };
+  return service;
 }
