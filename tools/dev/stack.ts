@@ -10,6 +10,7 @@ import {
 } from '../build/index';
 import {
   freePort,
+  relaunch,
   spawnServer,
   startServices,
   waitUntil,
@@ -235,12 +236,14 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       metricsUrl: `http://127.0.0.1:${brokerMetricsPort}/metrics`,
       kill: () => brokerProcess.kill(),
       start: async () => {
-        brokerProcess = await startBroker(
-          join(distDir, 'broker', 'index.cjs'),
-          brokerEnv,
-          join(dataDir, 'broker.log'),
-          out,
-          ingressPort,
+        brokerProcess = await relaunch(() =>
+          startBroker(
+            join(distDir, 'broker', 'index.cjs'),
+            brokerEnv,
+            join(dataDir, 'broker.log'),
+            out,
+            ingressPort,
+          ),
         );
       },
     };

@@ -88,3 +88,23 @@ export async function waitUntil(
     `${what} did not answer within ${timeoutMs} ms${last ? `: ${(last as Error).message}` : ''}`,
   );
 }
+
+/**
+ * Starts a server again on the port it had. While it was down, clients retrying to connect to that
+ * port (an ephemeral one, from freePort) can take it for a moment — the kernel may give a client
+ * socket that very port, and a connect to oneself succeeds — so the server may fail to bind:
+ * tries a few times.
+ */
+export async function relaunch(
+  launch: () => Promise<ServerProcess>,
+  attempts = 10,
+): Promise<ServerProcess> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await launch();
+    } catch (err) {
+      if (attempt >= attempts) throw err;
+      await new Promise((r) => setTimeout(r, 300));
+    }
+  }
+}

@@ -12,7 +12,7 @@ export { startMongo, pingMongo, type MongoService, type MongoKind } from './mong
 export { startRedis, pingRedis, type RedisService, type RestartOptions } from './redis';
 export { freePort, isListening } from './ports';
 export { cacheDir, which } from './paths';
-export { spawnServer, waitUntil, type ServerProcess } from './child';
+export { relaunch, spawnServer, waitUntil, type ServerProcess } from './child';
 
 export interface Services {
   redis: RedisService;

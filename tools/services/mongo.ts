@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { MongoClient } from 'mongodb';
-import { spawnServer, waitUntil, type ServerProcess } from './child';
+import { relaunch, spawnServer, waitUntil, type ServerProcess } from './child';
 import { MissingServiceError } from './errors';
 import { findFerretdb, installFerretdb } from './ferretdb';
 import { which } from './paths';
@@ -69,7 +69,7 @@ async function startProcess(
     restart: async ({ signal = 'SIGTERM', downMs = 0 } = {}) => {
       await (signal === 'SIGKILL' ? service.process!.kill() : service.process!.stop());
       await new Promise((r) => setTimeout(r, downMs));
-      service.process = await launch();
+      service.process = await relaunch(launch);
     },
   };
   return service;

@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { join } from 'node:path';
-import { spawnServer, waitUntil, type ServerProcess } from './child';
+import { relaunch, spawnServer, waitUntil, type ServerProcess } from './child';
 import { MissingServiceError } from './errors';
 import { which } from './paths';
 import { freePort } from './ports';
@@ -116,7 +116,7 @@ export async function startRedis({
     restart: async ({ signal = 'SIGTERM', downMs = 0 } = {}) => {
       await (signal === 'SIGKILL' ? service.process!.kill() : service.process!.stop());
       await new Promise((r) => setTimeout(r, downMs));
-      service.process = await launch();
+      service.process = await relaunch(launch);
     },
   };
   return service;
