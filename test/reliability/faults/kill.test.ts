@@ -10,11 +10,13 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   faultSeed,
+  killFunction,
   reconcile,
   seededRandom,
   sleep,
   startFaultStack,
   verifyLearning,
+  withFaults,
   type FaultStack,
 } from './support/stack';
 
@@ -62,53 +64,29 @@ afterEach((context) => {
     console.log(`--- last lines of the stack ---\n${fs.lines.slice(-80).join('\n')}`);
 });
 
-/** Kills one process of the running stack with SIGKILL; the broker is then started again. */
+/** SIGKILL of one process of the running stack; the broker is then started again. */
 async function kill(fault: Fault): Promise<string> {
-  if (fault.target === 'broker') {
-    const pid = fs.stack.broker.pid;
-    await fs.stack.broker.kill();
-    await sleep(fault.downMs);
-    await fs.stack.broker.start();
-    return `broker pid ${pid} (down ${fault.downMs} ms)`;
-  }
-  const fn = fs.stack.functions.get(fault.target)!;
-  // It may be between a kill and its next delivery: wait until it runs again.
-  const deadline = Date.now() + 20_000;
-  while (fn.state !== 'running' || fn.pid === undefined) {
-    if (Date.now() > deadline) throw new Error(`${fault.target} never ran again to be killed`);
-    await sleep(20);
-  }
-  const pid = fn.pid;
-  process.kill(pid, 'SIGKILL');
-  return `${fault.target} pid ${pid}`;
-}
-
-/** Fires the planned faults as the run progresses; resolves when all have fired. */
-async function injectFaults(done: () => boolean): Promise<string[]> {
-  const fired: string[] = [];
-  const pending = [...plan];
-  while (pending.length > 0 && !done()) {
-    const now = await fs.progress();
-    const due = pending.filter((f) => now[f.on] >= f.at);
-    for (const fault of due) {
-      pending.splice(pending.indexOf(fault), 1);
-      await sleep(fault.jitterMs);
-      fired.push(`${await kill(fault)} at ${fault.on} ${now[fault.on]}`);
-    }
-    await sleep(100);
-  }
-  return fired;
+  if (fault.target !== 'broker') return killFunction(fs, fault.target);
+  const pid = fs.stack.broker.pid;
+  await fs.stack.broker.kill();
+  await sleep(fault.downMs);
+  await fs.stack.broker.start();
+  return `broker pid ${pid} (down ${fault.downMs} ms)`;
 }
 
 describe('kill -9 during a learning run', () => {
   it(`acquire, learn and the broker killed twice each; ${PAGES} documents learned exactly once`, async () => {
     const started = Date.now();
-    let jobDone = false;
-    const faults = injectFaults(() => jobDone);
-    const feedRetries = await fs.feed(PAGES);
-    const jobId = await fs.startJob();
-    const job = await fs.finished(jobId, 200_000).finally(() => (jobDone = true));
-    const fired = await faults;
+    const { result, fired } = await withFaults(
+      fs,
+      plan.map((f) => ({ ...f, act: () => kill(f) })),
+      async () => {
+        const repeated = await fs.feed(PAGES);
+        const jobId = await fs.startJob();
+        return { repeated, jobId, job: await fs.finished(jobId, 200_000) };
+      },
+    );
+    const { repeated: feedRetries, jobId, job } = result;
     const wallMs = Date.now() - started;
     await fs.settled();
 
@@ -125,7 +103,7 @@ describe('kill -9 during a learning run', () => {
         `${learned.documents} documents learned once (${learned.passages} passages, no duplicate), ` +
         `events published ${counts.published} = delivered ${counts.delivered} + dead-lettered ${counts.deadLettered}, ` +
         `events lost ${counts.lost}, duplicates absorbed ${counts.redelivered}, ` +
-        `failed attempts retried ${counts.failedAttempts}, PUTs repeated after 503 ${feedRetries}, ` +
+        `failed attempts retried ${counts.failedAttempts}, requests repeated after a 5xx ${feedRetries + fs.repeatedPosts}, ` +
         `wall ${(wallMs / 1000).toFixed(1)} s`,
     );
   });

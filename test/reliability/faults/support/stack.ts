@@ -46,7 +46,7 @@ export const faultSeed = () =>
     ? Number(process.env.MULTIVAC_FAULT_SEED)
     : Math.floor(Math.random() * 2 ** 31);
 
-export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 export interface FaultStack {
   stack: Stack;
@@ -59,11 +59,14 @@ export interface FaultStack {
   stream: string;
   call(path: string, init?: RequestInit): Promise<Response>;
   /**
-   * PUTs `/generated/0..n-1.html`, a few at a time, each again after a 503; resolves with the
+   * PUTs `/generated/0..n-1.html`, a few at a time, each again after a 5xx; resolves with the
    * number of PUTs repeated once all were accepted.
    */
   feed(n: number): Promise<number>;
+  /** POST /multivac, again after a 5xx; the job's id. */
   startJob(): Promise<string>;
+  /** POSTs repeated after a 5xx. */
+  readonly repeatedPosts: number;
   /** Waits for the job to succeed (fails at once if it failed). */
   finished(jobId: string, timeoutMs: number): Promise<JobDoc>;
   /** Waits until every trigger has nothing pending and nothing unread. */
@@ -133,11 +136,18 @@ export async function startFaultStack({ label, env = {} }: FaultStackOptions): P
   const client = new MongoClient(stack.services.mongo.uri, { serverSelectionTimeoutMS: 60_000 });
   const db = client.db(dbName);
   let redisClient: Redis | undefined;
-  const redis = () => (redisClient ??= new Redis(stack.services.redis.url));
+  const redis = () => {
+    if (!redisClient) {
+      redisClient = new Redis(stack.services.redis.url);
+      redisClient.on('error', () => {}); // it reconnects by itself when a test restarts Redis
+    }
+    return redisClient;
+  };
 
   const call = (path: string, init?: RequestInit) =>
     fetch(`${stack.url}${path}`, { ...init, signal: AbortSignal.timeout(30_000) });
 
+  let repeatedPosts = 0;
   const feed = async (n: number) => {
     let next = 0;
     let repeated = 0;
@@ -154,8 +164,9 @@ export async function startFaultStack({ label, env = {} }: FaultStackOptions): P
           const res = await put(i);
           await res.arrayBuffer();
           if (res.status === 202 || res.status === 200) break;
-          // 503: the broker was away, the source is marked failed; a client PUTs it again.
-          if (res.status !== 503 || attempt >= 30)
+          // 503: the broker was away (the source is marked failed); 500: MongoDB was. A client
+          // PUTs it again (PUT is idempotent: the source id is the normalized URL's hash).
+          if (res.status < 500 || attempt >= 30)
             throw new Error(`PUT /generated/${i}.html answered ${res.status}`);
           repeated++;
           await sleep(500);
@@ -167,9 +178,18 @@ export async function startFaultStack({ label, env = {} }: FaultStackOptions): P
   };
 
   const startJob = async () => {
-    const res = await call('/multivac', { method: 'POST' });
-    expect(res.status).toBe(202);
-    return ((await res.json()) as { jobId: string }).jobId;
+    for (let attempt = 1; ; attempt++) {
+      const res = await call('/multivac', { method: 'POST' });
+      // A 5xx (MongoDB or the broker away) created no job that will run: POST again.
+      if (res.status >= 500 && attempt < 30) {
+        await res.arrayBuffer();
+        repeatedPosts++;
+        await sleep(500);
+        continue;
+      }
+      expect(res.status).toBe(202);
+      return ((await res.json()) as { jobId: string }).jobId;
+    }
   };
 
   const finished = (jobId: string, timeoutMs: number) =>
@@ -214,6 +234,9 @@ export async function startFaultStack({ label, env = {} }: FaultStackOptions): P
     call,
     feed,
     startJob,
+    get repeatedPosts() {
+      return repeatedPosts;
+    },
     finished,
     settled,
     progress,
@@ -223,7 +246,8 @@ export async function startFaultStack({ label, env = {} }: FaultStackOptions): P
       await stack.stop();
       await ledger.stop();
       await corpus.stop();
-      await rm(dataDir, { recursive: true, force: true });
+      if (process.env.MULTIVAC_FAULT_KEEP) console.log(`kept ${dataDir}`);
+      else await rm(dataDir, { recursive: true, force: true });
     },
   };
 }
@@ -439,4 +463,82 @@ export async function reconcileMetrics(fs: FaultStack): Promise<{
     };
   });
   return { published, retried: metric(values, 'multivac_broker_retried_total'), perTrigger };
+}
+
+export interface ScheduledFault {
+  /** Fires once this progress counter reaches `at`, after `jitterMs` more. */
+  on: 'acquired' | 'learned';
+  at: number;
+  jitterMs: number;
+  /** Does the damage; returns a line for the report. */
+  act(): Promise<string>;
+}
+
+/**
+ * Fires each fault once its progress threshold is reached (polled every 100 ms), one at a time,
+ * until all have fired or `stop()` says the run is over. Resolves with what was done.
+ */
+export async function injectFaults(
+  fs: FaultStack,
+  faults: readonly ScheduledFault[],
+  stop: () => boolean,
+): Promise<string[]> {
+  const fired: string[] = [];
+  const pending = [...faults];
+  while (pending.length > 0 && !stop()) {
+    const now = await fs.progress().catch(() => undefined);
+    for (const fault of pending.filter((f) => now && now[f.on] >= f.at)) {
+      pending.splice(pending.indexOf(fault), 1);
+      await sleep(fault.jitterMs);
+      fired.push(`${await fault.act()} at ${fault.on} ${now![fault.on]}`);
+    }
+    await sleep(100);
+  }
+  return fired;
+}
+
+/**
+ * Runs `run` while the faults fire; a fault that cannot be done (a server that does not come
+ * back) fails the run at once rather than at its timeout.
+ */
+export async function withFaults<T>(
+  fs: FaultStack,
+  faults: readonly ScheduledFault[],
+  run: () => Promise<T>,
+): Promise<{ result: T; fired: string[] }> {
+  let over = false;
+  const injected = injectFaults(fs, faults, () => over);
+  const broken = injected.then(() => new Promise<never>(() => {}));
+  let result: T;
+  try {
+    result = await Promise.race([run(), broken]);
+  } finally {
+    over = true;
+  }
+  return { result, fired: await injected };
+}
+
+/** SIGKILL of a function's process, once it runs (it may be between a kill and its next start). */
+export async function killFunction(fs: FaultStack, name: string): Promise<string> {
+  const fn = fs.stack.functions.get(name)!;
+  const deadline = Date.now() + 20_000;
+  while (fn.state !== 'running' || fn.pid === undefined) {
+    if (Date.now() > deadline) throw new Error(`${name} never ran again to be killed`);
+    await sleep(20);
+  }
+  const pid = fn.pid;
+  process.kill(pid, 'SIGKILL');
+  return `${name} pid ${pid}`;
+}
+
+/** Redis's own view of the stream: its length and last id, read atomically (XINFO STREAM). */
+export async function streamMark(fs: FaultStack): Promise<{ length: number; lastId: string }> {
+  const info = (await fs.redis().call('XINFO', 'STREAM', fs.stream)) as unknown[];
+  const field = (name: string) => info[info.indexOf(name) + 1];
+  return { length: Number(field('length')), lastId: String(field('last-generated-id')) };
+}
+
+/** Entries of the stream up to and including `lastId`. */
+export async function entriesUpTo(fs: FaultStack, lastId: string): Promise<number> {
+  return ((await fs.redis().xrange(fs.stream, '-', lastId)) as unknown[]).length;
 }
