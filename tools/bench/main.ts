@@ -19,6 +19,7 @@ const BENCHMARKS: Record<string, () => Promise<Benchmark>> = {
   coldstart: async () => coldstartSummary((await import('./coldstart')).run),
   broker: async () => (await import('./broker')).run,
   http: async () => (await import('./http')).run,
+  pipeline: async () => (await import('./pipeline')).run,
 };
 
 async function main(): Promise<void> {

@@ -28,11 +28,6 @@ export async function childrenOf(
   return found;
 }
 
-/** The broker of a local stack: the child of this process that runs the broker bundle. */
-export async function brokerPid(): Promise<number | undefined> {
-  return (await childrenOf()).find((c) => /[/\\]broker[/\\]index\.cjs\b/.test(c.cmdline))?.pid;
-}
-
 /**
  * Peak RSS in MiB of every running function of `stack`, of its broker and of this process (which
  * runs the gateway and the benchmark's own client side), as table columns.
@@ -47,7 +42,7 @@ export async function stackPeakRss(
     if (only && !only.includes(name)) continue;
     out[name] = mib(await peakRssKiB(fn.pid));
   }
-  out.broker = mib(await peakRssKiB(await brokerPid()));
+  out.broker = mib(await peakRssKiB(stack.broker.pid));
   out['gateway+bench'] = mib(await peakRssKiB(process.pid));
   return out;
 }
