@@ -73,7 +73,8 @@ async function sourceUrls(db: Db, ids: string[]): Promise<Map<string, string>> {
 
 /**
  * Stores the answer for `jobId` as the next version and returns it. A redelivered completion finds
- * the version it stored before. Versions are unique `_id`s: when two jobs finish together, the one
+ * the version it stored before (a unique index on `jobId` makes that hold even for two
+ * concurrent deliveries). Versions are unique `_id`s: when two jobs finish together, the one
  * that loses the insert recomputes from fresher data and takes the next version, so the newest
  * version always includes everything learned before it was computed.
  */
@@ -83,9 +84,10 @@ export async function storeAnswer(
   deps: Pick<LearnDeps, 'query' | 'thresholds'>,
 ): Promise<AnswerDoc> {
   const { answers } = collections(db);
-  const existing = await answers.findOne({ jobId });
-  if (existing) return existing;
   for (let attempt = 0; attempt < 20; attempt++) {
+    // Checked on every attempt: a concurrent delivery of this job's completion may have won.
+    const existing = await answers.findOne({ jobId });
+    if (existing) return existing;
     const previous = await latestAnswer(db);
     const version = (previous?._id ?? 0) + 1;
     const { fields, stats } = await computeAnswer(db, deps);
@@ -97,6 +99,7 @@ export async function storeAnswer(
       jobId,
       stats,
     };
+    // Unique on `_id` (the version) and on `jobId`: either conflict means "read again".
     if (await insertOnce(answers, doc)) return doc;
   }
   throw new Error(`could not store an answer version for ${jobId}: too many concurrent writers`);

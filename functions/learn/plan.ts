@@ -42,7 +42,7 @@ export async function planJob(db: Db, job: JobDoc): Promise<PlanDoc> {
     job._id,
   );
   const unlearned = await documents
-    .find({ learnedBy: { $exists: false } }, { projection: { _id: 1 } })
+    .find({ learnedBy: { $exists: false } }, { projection: { _id: 1, sourceIds: 1 } })
     .toArray();
   const learns = await claimAll(
     db,
@@ -52,8 +52,16 @@ export async function planJob(db: Db, job: JobDoc): Promise<PlanDoc> {
 
   const planned = unlearned.map((d) => d._id).filter((id) => learns.has(learnClaim(id)));
   const waited = pending.map((s) => s._id).filter((id) => waits.has(waitClaim(id)));
-  // A waited page acquired meanwhile whose document this plan already holds needs no wait.
-  const covered = await coveredSources(db, waited, new Set(planned));
+  // A waited page whose document this plan already holds needs no wait (acquire stores the
+  // document before it marks the source acquired, so look at both).
+  const plannedSet = new Set(planned);
+  const fedBy = new Set(unlearned.filter((d) => plannedSet.has(d._id)).flatMap((d) => d.sourceIds));
+  const covered = [
+    ...new Set([
+      ...waited.filter((id) => fedBy.has(id)),
+      ...(await coveredSources(db, waited, plannedSet)),
+    ]),
+  ];
   if (covered.length)
     await claims.deleteMany({ _id: { $in: covered.map(waitClaim) }, owner: job._id });
   const plan: PlanDoc = {

@@ -14,6 +14,8 @@ const indexes: Record<string, IndexDescription[]> = {
     { key: { score: -1 }, name: 'score_desc' },
   ],
   [CollectionName.jobs]: [{ key: { state: 1, createdAt: 1 }, name: 'state_createdAt' }],
+  // One answer version per learning job, even when its completion is delivered twice at once.
+  [CollectionName.answers]: [{ key: { jobId: 1 }, name: 'jobId_unique', unique: true }],
   [CollectionName.processedEvents]: [
     { key: { expiresAt: 1 }, name: 'expiresAt_ttl', expireAfterSeconds: 0 },
   ],

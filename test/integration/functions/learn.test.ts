@@ -238,9 +238,11 @@ describe('learn through the Functions Framework', () => {
       .toArray();
     expect(new Set(passages.map((p) => p._id)).size).toBe(passages.length);
     const answers = await collections(db).answers.find().sort({ _id: 1 }).toArray();
-    expect(answers.map((a) => a._id)).toEqual([1, 2]);
+    // One version per job that learned something (a job that lost every claim finishes empty).
+    const learning = plans.filter((p) => p.documents.length > 0).length;
+    expect(answers.map((a) => a._id)).toEqual(learning === 2 ? [1, 2] : [1]);
     // The newest version was computed with every document learned.
-    expect(answers[1]!.stats?.documents).toBe(12);
+    expect(answers.at(-1)!.stats?.documents).toBe(12);
   });
 
   it('waits for a source still being fetched when the job started, and learns it when acquired', async () => {
