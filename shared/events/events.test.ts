@@ -184,6 +184,38 @@ describe('eventsFromHttp', () => {
       JSON.stringify({ specversion: '1.0', type: 't', source: '/s' }),
       'invalid CloudEvent',
     ],
+    [
+      'a binary event of another spec version',
+      { 'ce-id': '1', 'ce-type': 't', 'ce-source': '/s', 'ce-specversion': '0.3' },
+      '',
+      'specversion "0.3" is not 1.0',
+    ],
+    [
+      'a binary event with an unreadable time',
+      {
+        'ce-id': '1',
+        'ce-type': 't',
+        'ce-source': '/s',
+        'ce-specversion': '1.0',
+        'ce-time': 'yesterday',
+      },
+      '',
+      'is not an RFC 3339 timestamp',
+    ],
+    [
+      'a structured event of another spec version',
+      { 'content-type': 'application/cloudevents+json' },
+      JSON.stringify({ id: '1', specversion: '2.0', type: 't', source: '/s' }),
+      'specversion "2.0" is not 1.0',
+    ],
+    [
+      'a batch member with an unreadable time',
+      { 'content-type': 'application/cloudevents-batch+json' },
+      JSON.stringify([
+        { id: '1', specversion: '1.0', type: 't', source: '/s', time: '2026-13-45' },
+      ]),
+      'at index 0: time',
+    ],
   ])('rejects %s', (_name, headers, body, fragment) => {
     expect(() => eventsFromHttp(headers, body)).toThrow(fragment);
   });

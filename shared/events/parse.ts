@@ -113,6 +113,7 @@ function requireAttributes(headers: Record<string, string>, body: string): void 
       throw new EventValidationError(
         `invalid CloudEvent: missing ${missing.map((m) => `ce-${m}`).join(', ')}`,
       );
+    checkVersionAndTime(headers['ce-specversion'], headers['ce-time'], '');
     return;
   }
   let parsed: unknown;
@@ -141,5 +142,24 @@ function requireAttributes(headers: Record<string, string>, body: string): void 
         `invalid CloudEvent${batch ? ` at index ${index}` : ''}: missing ${missing.join(', ')}`,
       );
     }
+    const { specversion, time } = item as Record<string, unknown>;
+    checkVersionAndTime(specversion, time, batch ? ` at index ${index}` : '');
   });
+}
+
+/** MultiVAC speaks CloudEvents 1.0 only, and a `time`, when given, must be an RFC 3339 instant. */
+function checkVersionAndTime(specversion: unknown, time: unknown, where: string): void {
+  if (specversion !== '1.0')
+    throw new EventValidationError(
+      `invalid CloudEvent${where}: specversion ${JSON.stringify(specversion)} is not 1.0`,
+    );
+  if (time === undefined) return;
+  if (
+    typeof time !== 'string' ||
+    !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/i.test(time) ||
+    Number.isNaN(Date.parse(time))
+  )
+    throw new EventValidationError(
+      `invalid CloudEvent${where}: time ${JSON.stringify(time)} is not an RFC 3339 timestamp`,
+    );
 }
