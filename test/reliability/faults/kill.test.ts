@@ -46,6 +46,9 @@ const plan: Fault[] = [
   { target: 'broker', on: 'learned', at: between(30, 250) },
 ].map((f) => ({ ...f, jitterMs: between(0, 400), downMs: between(300, 2000) }) as Fault);
 
+/** Each test stops by itself well within this. */
+const TEST_TIMEOUT_MS = 240_000;
+
 let fs: FaultStack;
 
 beforeAll(async () => {
@@ -75,36 +78,40 @@ async function kill(fault: Fault): Promise<string> {
 }
 
 describe('kill -9 during a learning run', () => {
-  it(`acquire, learn and the broker killed twice each; ${PAGES} documents learned exactly once`, async () => {
-    const started = Date.now();
-    const { result, fired } = await withFaults(
-      fs,
-      plan.map((f) => ({ ...f, act: () => kill(f) })),
-      async () => {
-        const repeated = await fs.feed(PAGES);
-        const jobId = await fs.startJob();
-        return { repeated, jobId, job: await fs.finished(jobId, 200_000) };
-      },
-    );
-    const { repeated: feedRetries, jobId, job } = result;
-    const wallMs = Date.now() - started;
-    await fs.settled();
+  it(
+    `acquire, learn and the broker killed twice each; ${PAGES} documents learned exactly once`,
+    async () => {
+      const started = Date.now();
+      const { result, fired } = await withFaults(
+        fs,
+        plan.map((f) => ({ ...f, act: () => kill(f) })),
+        async () => {
+          const repeated = await fs.feed(PAGES);
+          const jobId = await fs.startJob();
+          return { repeated, jobId, job: await fs.finished(jobId, 180_000) };
+        },
+      );
+      const { repeated: feedRetries, jobId, job } = result;
+      const wallMs = Date.now() - started;
+      await fs.settled();
 
-    expect(fired, 'every planned kill happened before the job ended').toHaveLength(plan.length);
-    const learned = await verifyLearning(fs, jobId, PAGES);
-    const counts = await reconcile(fs);
-    expect(counts.lost).toBe(0);
-    expect(counts.deadLettered).toBe(0);
-    expect(job.answerVersion).toBeGreaterThan(0);
+      expect(fired, 'every planned kill happened before the job ended').toHaveLength(plan.length);
+      const learned = await verifyLearning(fs, jobId, PAGES);
+      const counts = await reconcile(fs);
+      expect(counts.lost).toBe(0);
+      expect(counts.deadLettered).toBe(0);
+      expect(job.answerVersion).toBeGreaterThan(0);
 
-    console.log(`kill -9 kills: ${fired.join('; ')}`);
-    console.log(
-      `kill -9 summary: seed ${seed}, kills survived ${fired.length} (acquire 2, learn 2, broker 2), ` +
-        `${learned.documents} documents learned once (${learned.passages} passages, no duplicate), ` +
-        `events published ${counts.published} = delivered ${counts.delivered} + dead-lettered ${counts.deadLettered}, ` +
-        `events lost ${counts.lost}, duplicates absorbed ${counts.redelivered}, ` +
-        `failed attempts retried ${counts.failedAttempts}, requests repeated after a 5xx ${feedRetries + fs.repeatedPosts}, ` +
-        `wall ${(wallMs / 1000).toFixed(1)} s`,
-    );
-  });
+      console.log(`kill -9 kills: ${fired.join('; ')}`);
+      console.log(
+        `kill -9 summary: seed ${seed}, kills survived ${fired.length} (acquire 2, learn 2, broker 2), ` +
+          `${learned.documents} documents learned once (${learned.passages} passages, no duplicate), ` +
+          `events published ${counts.published} = delivered ${counts.delivered} + dead-lettered ${counts.deadLettered}, ` +
+          `events lost ${counts.lost}, duplicates absorbed ${counts.redelivered}, ` +
+          `failed attempts retried ${counts.failedAttempts}, requests repeated after a 5xx ${feedRetries + fs.repeatedPosts}, ` +
+          `wall ${(wallMs / 1000).toFixed(1)} s`,
+      );
+    },
+    TEST_TIMEOUT_MS,
+  );
 });

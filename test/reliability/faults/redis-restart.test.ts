@@ -26,6 +26,9 @@ const seed = faultSeed();
 const random = seededRandom(seed);
 const between = (lo: number, hi: number) => Math.floor(lo + random() * (hi - lo + 1));
 
+/** Each test stops by itself well within this. */
+const TEST_TIMEOUT_MS = 240_000;
+
 let fs: FaultStack;
 const marks: { length: number; lastId: string }[] = [];
 
@@ -52,46 +55,50 @@ async function restartRedis(downMs: number): Promise<string> {
 }
 
 describe('Redis restarted mid-run', () => {
-  it(`twice during a ${PAGES}-document run: everyone reconnects, nothing is lost`, async () => {
-    const faults = [
-      { on: 'acquired' as const, at: between(40, 200), downMs: between(1000, 3000) },
-      { on: 'learned' as const, at: between(40, 220), downMs: between(1000, 3000) },
-    ].map((f) => ({ ...f, jitterMs: between(0, 300), act: () => restartRedis(f.downMs) }));
-    console.log(
-      `Redis restart: seed ${seed} (MULTIVAC_FAULT_SEED=${seed} replays it); at ${faults.map((f) => `${f.on} ${f.at}`).join(', ')}`,
-    );
-    const started = Date.now();
-    const { result, fired } = await withFaults(fs, faults, async () => {
-      const repeated = await fs.feed(PAGES);
-      const jobId = await fs.startJob();
-      await fs.finished(jobId, 200_000);
-      return { repeated, jobId };
-    });
-    const { repeated, jobId } = result;
-    const wallMs = Date.now() - started;
-    await fs.settled();
+  it(
+    `twice during a ${PAGES}-document run: everyone reconnects, nothing is lost`,
+    async () => {
+      const faults = [
+        { on: 'acquired' as const, at: between(40, 200), downMs: between(1000, 3000) },
+        { on: 'learned' as const, at: between(40, 220), downMs: between(1000, 3000) },
+      ].map((f) => ({ ...f, jitterMs: between(0, 300), act: () => restartRedis(f.downMs) }));
+      console.log(
+        `Redis restart: seed ${seed} (MULTIVAC_FAULT_SEED=${seed} replays it); at ${faults.map((f) => `${f.on} ${f.at}`).join(', ')}`,
+      );
+      const started = Date.now();
+      const { result, fired } = await withFaults(fs, faults, async () => {
+        const repeated = await fs.feed(PAGES);
+        const jobId = await fs.startJob();
+        await fs.finished(jobId, 180_000);
+        return { repeated, jobId };
+      });
+      const { repeated, jobId } = result;
+      const wallMs = Date.now() - started;
+      await fs.settled();
 
-    expect(fired, 'both restarts happened before the job ended').toHaveLength(faults.length);
-    // AOF: every entry Redis held when it was stopped is still there.
-    for (const mark of marks) expect(await entriesUpTo(fs, mark.lastId)).toBe(mark.length);
-    // And the broker took events after the last restart (so it reconnected).
-    const end = await streamMark(fs);
-    expect(end.length).toBeGreaterThan(marks.at(-1)!.length);
+      expect(fired, 'both restarts happened before the job ended').toHaveLength(faults.length);
+      // AOF: every entry Redis held when it was stopped is still there.
+      for (const mark of marks) expect(await entriesUpTo(fs, mark.lastId)).toBe(mark.length);
+      // And the broker took events after the last restart (so it reconnected).
+      const end = await streamMark(fs);
+      expect(end.length).toBeGreaterThan(marks.at(-1)!.length);
 
-    const learned = await verifyLearning(fs, jobId, PAGES);
-    const counts = await reconcile(fs);
-    expect(counts.lost).toBe(0);
-    expect(counts.deadLettered).toBe(0);
-    const metrics = await reconcileMetrics(fs);
+      const learned = await verifyLearning(fs, jobId, PAGES);
+      const counts = await reconcile(fs);
+      expect(counts.lost).toBe(0);
+      expect(counts.deadLettered).toBe(0);
+      const metrics = await reconcileMetrics(fs);
 
-    console.log(`Redis restart: ${fired.join('; ')}`);
-    console.log(
-      `Redis restart summary: seed ${seed}, restarts survived ${fired.length}, ` +
-        `${learned.documents} sources acquired and documents learned once (${learned.passages} passages), ` +
-        `events published ${counts.published} = delivered ${counts.delivered} + dead-lettered ${counts.deadLettered}, ` +
-        `events lost ${counts.lost}, duplicates absorbed ${counts.redelivered}, ` +
-        `failed attempts retried ${counts.failedAttempts} (broker retried metric ${metrics.retried}), ` +
-        `requests repeated after a 5xx ${repeated + fs.repeatedPosts}, wall ${(wallMs / 1000).toFixed(1)} s`,
-    );
-  });
+      console.log(`Redis restart: ${fired.join('; ')}`);
+      console.log(
+        `Redis restart summary: seed ${seed}, restarts survived ${fired.length}, ` +
+          `${learned.documents} sources acquired and documents learned once (${learned.passages} passages), ` +
+          `events published ${counts.published} = delivered ${counts.delivered} + dead-lettered ${counts.deadLettered}, ` +
+          `events lost ${counts.lost}, duplicates absorbed ${counts.redelivered}, ` +
+          `failed attempts retried ${counts.failedAttempts} (broker retried metric ${metrics.retried}), ` +
+          `requests repeated after a 5xx ${repeated + fs.repeatedPosts}, wall ${(wallMs / 1000).toFixed(1)} s`,
+      );
+    },
+    TEST_TIMEOUT_MS,
+  );
 });
