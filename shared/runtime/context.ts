@@ -33,17 +33,22 @@ export function functionContext<S extends z.ZodType>(
   };
 }
 
-/** The database, connected on first use, with every index ensured once per process. */
+/**
+ * The database, connected on first use, with every index ensured once per process. Asked of the
+ * store on every call (cheap once connected), so a client the store replaced is never kept.
+ */
 export function databaseFor(
   config: { MONGODB_URI: string; MONGODB_DB: string },
   appName: string,
 ): () => Promise<Db> {
   const store = createStore({ uri: config.MONGODB_URI, dbName: config.MONGODB_DB, appName });
-  return lazy(async () => {
-    const db = await store.db();
-    await ensureIndexes(db);
-    return db;
+  const indexes = lazy(async () => {
+    await ensureIndexes(await store.db());
   });
+  return async () => {
+    await indexes();
+    return store.db();
+  };
 }
 
 /** Publishes to the broker ingress (`K_SINK`), counting what was accepted. */
