@@ -116,6 +116,15 @@ describe('createRouter', () => {
         },
         {
           method: 'POST',
+          path: '/away',
+          handler: () => {
+            throw Object.assign(new Error('connection 2 to 127.0.0.1:27017 closed'), {
+              name: 'MongoServerSelectionError',
+            });
+          },
+        },
+        {
+          method: 'POST',
           path: '/boom',
           handler: () => {
             throw new Error('secret internals');
@@ -155,6 +164,14 @@ describe('createRouter', () => {
     expect(typeof body.detail).toBe('string');
     expect(body.detail).not.toContain('secret internals');
     if (allow) expect(res.headers.get('allow')).toBe(allow);
+  });
+
+  it('answers 503 with Retry-After when a backing service is unreachable', async () => {
+    const res = await fetch(`${base}/away`, { method: 'POST' });
+    expect(res.status).toBe(503);
+    expect(res.headers.get('retry-after')).toBe('5');
+    expect(res.headers.get('content-type')).toBe('application/problem+json');
+    expect(((await res.json()) as { detail: string }).detail).not.toContain('27017');
   });
 
   it('serves HEAD from GET routes and counts requests by route', async () => {

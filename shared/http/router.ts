@@ -103,6 +103,12 @@ export function createRouter<
           instance: path,
           extensions: { ...err.extensions },
         });
+      } else if (isUnavailable(err)) {
+        reqLog.warn({ err }, 'a backing service is unavailable');
+        sendProblem(res, 503, 'a backing service is unavailable; retry shortly', {
+          headers: { 'retry-after': String(RETRY_AFTER_SECONDS) },
+          instance: path,
+        });
       } else {
         reqLog.error({ err }, 'request failed');
         sendProblem(res, 500, 'the request could not be completed; it has been logged');
@@ -116,6 +122,33 @@ export function createRouter<
       );
     }
   };
+}
+
+const RETRY_AFTER_SECONDS = 5;
+
+/** Driver errors that mean "MongoDB or Redis is away", by name, so no driver is imported here. */
+const UNAVAILABLE = new Set([
+  'MongoServerSelectionError',
+  'MongoNetworkError',
+  'MongoNetworkTimeoutError',
+  'MongoNotConnectedError',
+  'MongoTopologyClosedError',
+  'MongoPoolClearedError',
+  'MaxRetriesPerRequestError',
+]);
+
+/**
+ * A request that failed because a backing service is unreachable is worth retrying: a 503 with
+ * Retry-After says so, where a 500 would not.
+ */
+function isUnavailable(err: unknown): boolean {
+  const e = err as { name?: unknown; message?: unknown; code?: unknown };
+  if (typeof e?.name === 'string' && UNAVAILABLE.has(e.name)) return true;
+  if (e?.code === 'ECONNREFUSED' || e?.code === 'ECONNRESET') return true;
+  return (
+    typeof e?.message === 'string' &&
+    /^(Connection is closed|Stream isn't writeable)/.test(e.message)
+  );
 }
 
 function decodeSegment(segment: string): string {
