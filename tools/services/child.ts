@@ -108,3 +108,20 @@ export async function relaunch(
     }
   }
 }
+
+export interface RestartOptions {
+  signal?: 'SIGTERM' | 'SIGKILL';
+  /** How long the server stays down (default 0). */
+  downMs?: number;
+}
+
+/** Stops (or kills) `current`, keeps it down for `downMs`, and launches it again on its port. */
+export async function restartServer(
+  current: ServerProcess,
+  launch: () => Promise<ServerProcess>,
+  { signal = 'SIGTERM', downMs = 0 }: RestartOptions = {},
+): Promise<ServerProcess> {
+  await (signal === 'SIGKILL' ? current.kill() : current.stop());
+  await new Promise((r) => setTimeout(r, downMs));
+  return relaunch(launch);
+}

@@ -9,10 +9,17 @@ import { startRedis, type RedisService } from './redis';
 export { MissingServiceError } from './errors';
 export { FERRETDB_VERSION, findFerretdb, installFerretdb } from './ferretdb';
 export { startMongo, pingMongo, type MongoService, type MongoKind } from './mongo';
-export { startRedis, pingRedis, type RedisService, type RestartOptions } from './redis';
+export { startRedis, pingRedis, type RedisService } from './redis';
 export { freePort, isListening } from './ports';
 export { cacheDir, which } from './paths';
-export { relaunch, spawnServer, waitUntil, type ServerProcess } from './child';
+export {
+  relaunch,
+  restartServer,
+  spawnServer,
+  waitUntil,
+  type RestartOptions,
+  type ServerProcess,
+} from './child';
 
 export interface Services {
   redis: RedisService;

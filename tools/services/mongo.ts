@@ -1,12 +1,17 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { MongoClient } from 'mongodb';
-import { relaunch, spawnServer, waitUntil, type ServerProcess } from './child';
+import {
+  restartServer,
+  spawnServer,
+  waitUntil,
+  type RestartOptions,
+  type ServerProcess,
+} from './child';
 import { MissingServiceError } from './errors';
 import { findFerretdb, installFerretdb } from './ferretdb';
 import { which } from './paths';
 import { freePort } from './ports';
-import type { RestartOptions } from './redis';
 
 export type MongoKind = 'external' | 'mongod' | 'ferretdb' | 'mongodb-memory-server';
 
@@ -66,10 +71,8 @@ async function startProcess(
     port: chosen,
     process: await launch(),
     stop: () => service.process!.stop(),
-    restart: async ({ signal = 'SIGTERM', downMs = 0 } = {}) => {
-      await (signal === 'SIGKILL' ? service.process!.kill() : service.process!.stop());
-      await new Promise((r) => setTimeout(r, downMs));
-      service.process = await relaunch(launch);
+    restart: async (options) => {
+      service.process = await restartServer(service.process!, launch, options);
     },
   };
   return service;

@@ -1,7 +1,13 @@
 import { mkdir } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { join } from 'node:path';
-import { relaunch, spawnServer, waitUntil, type ServerProcess } from './child';
+import {
+  restartServer,
+  spawnServer,
+  waitUntil,
+  type RestartOptions,
+  type ServerProcess,
+} from './child';
 import { MissingServiceError } from './errors';
 import { which } from './paths';
 import { freePort } from './ports';
@@ -19,12 +25,6 @@ export interface RedisService {
    * `downMs`, and starts it again on the same port with the same data. Absent for 'external'.
    */
   restart?(options?: RestartOptions): Promise<void>;
-}
-
-export interface RestartOptions {
-  signal?: 'SIGTERM' | 'SIGKILL';
-  /** How long the server stays down (default 0). */
-  downMs?: number;
 }
 
 export interface RedisOptions {
@@ -113,10 +113,8 @@ export async function startRedis({
     port: chosen,
     process: await launch(),
     stop: () => service.process!.stop(),
-    restart: async ({ signal = 'SIGTERM', downMs = 0 } = {}) => {
-      await (signal === 'SIGKILL' ? service.process!.kill() : service.process!.stop());
-      await new Promise((r) => setTimeout(r, downMs));
-      service.process = await relaunch(launch);
+    restart: async (options) => {
+      service.process = await restartServer(service.process!, launch, options);
     },
   };
   return service;
