@@ -12,7 +12,8 @@ import {
   faultSeed,
   killFunction,
   reconcile,
-  seededRandom,
+  seededBetween,
+  feedAndLearn,
   sleep,
   startFaultStack,
   verifyLearning,
@@ -22,8 +23,7 @@ import {
 
 const PAGES = 300;
 const seed = faultSeed();
-const random = seededRandom(seed);
-const between = (lo: number, hi: number) => Math.floor(lo + random() * (hi - lo + 1));
+const between = seededBetween(seed);
 
 type Target = 'acquire' | 'learn' | 'broker';
 interface Fault {
@@ -85,11 +85,7 @@ describe('kill -9 during a learning run', () => {
       const { result, fired } = await withFaults(
         fs,
         plan.map((f) => ({ ...f, act: () => kill(f) })),
-        async () => {
-          const repeated = await fs.feed(PAGES);
-          const jobId = await fs.startJob();
-          return { repeated, jobId, job: await fs.finished(jobId, 180_000) };
-        },
+        () => feedAndLearn(fs, PAGES),
       );
       const { repeated: feedRetries, jobId, job } = result;
       const wallMs = Date.now() - started;

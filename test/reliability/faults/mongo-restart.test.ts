@@ -12,7 +12,8 @@ import {
   faultSeed,
   reconcile,
   reconcileMetrics,
-  seededRandom,
+  seededBetween,
+  feedAndLearn,
   startFaultStack,
   verifyLearning,
   withFaults,
@@ -21,8 +22,7 @@ import {
 
 const PAGES = 300;
 const seed = faultSeed();
-const random = seededRandom(seed);
-const between = (lo: number, hi: number) => Math.floor(lo + random() * (hi - lo + 1));
+const between = seededBetween(seed);
 
 /** Each test stops by itself well within this. */
 const TEST_TIMEOUT_MS = 240_000;
@@ -82,12 +82,7 @@ describe('the MongoDB-wire server restarted mid-run', () => {
         `MongoDB restart: seed ${seed} (MULTIVAC_FAULT_SEED=${seed} replays it); at ${faults.map((f) => `${f.on} ${f.at}`).join(', ')}`,
       );
       const started = Date.now();
-      const { result, fired } = await withFaults(fs, faults, async () => {
-        const repeated = await fs.feed(PAGES);
-        const jobId = await fs.startJob();
-        await fs.finished(jobId, 180_000);
-        return { repeated, jobId };
-      });
+      const { result, fired } = await withFaults(fs, faults, () => feedAndLearn(fs, PAGES));
       const { repeated, jobId } = result;
       const wallMs = Date.now() - started;
       await fs.settled();

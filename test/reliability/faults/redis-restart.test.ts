@@ -13,7 +13,8 @@ import {
   faultSeed,
   reconcile,
   reconcileMetrics,
-  seededRandom,
+  seededBetween,
+  feedAndLearn,
   startFaultStack,
   streamMark,
   verifyLearning,
@@ -23,8 +24,7 @@ import {
 
 const PAGES = 300;
 const seed = faultSeed();
-const random = seededRandom(seed);
-const between = (lo: number, hi: number) => Math.floor(lo + random() * (hi - lo + 1));
+const between = seededBetween(seed);
 
 /** Each test stops by itself well within this. */
 const TEST_TIMEOUT_MS = 240_000;
@@ -66,12 +66,7 @@ describe('Redis restarted mid-run', () => {
         `Redis restart: seed ${seed} (MULTIVAC_FAULT_SEED=${seed} replays it); at ${faults.map((f) => `${f.on} ${f.at}`).join(', ')}`,
       );
       const started = Date.now();
-      const { result, fired } = await withFaults(fs, faults, async () => {
-        const repeated = await fs.feed(PAGES);
-        const jobId = await fs.startJob();
-        await fs.finished(jobId, 180_000);
-        return { repeated, jobId };
-      });
+      const { result, fired } = await withFaults(fs, faults, () => feedAndLearn(fs, PAGES));
       const { repeated, jobId } = result;
       const wallMs = Date.now() - started;
       await fs.settled();

@@ -497,6 +497,20 @@ export async function injectFaults(
   return fired;
 }
 
+/** A uniform integer in [lo, hi] from a seeded generator, so a printed seed replays a run. */
+export function seededBetween(seed: number): (lo: number, hi: number) => number {
+  const random = seededRandom(seed);
+  return (lo, hi) => Math.floor(lo + random() * (hi - lo + 1));
+}
+
+/** The run every fault test disturbs: PUT the pages, POST one job, wait until it succeeds. */
+export async function feedAndLearn(fs: FaultStack, pages: number, timeoutMs = 180_000) {
+  const repeated = await fs.feed(pages);
+  const jobId = await fs.startJob();
+  const job = await fs.finished(jobId, timeoutMs);
+  return { repeated, jobId, job };
+}
+
 /**
  * Runs `run` while the faults fire; a fault that cannot be done (a server that does not come
  * back) fails the run at once rather than at its timeout.
