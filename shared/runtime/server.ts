@@ -108,10 +108,26 @@ export function createFunctionServer({
       void admitEvent(req, res, bodyLimit, log).then((admitted) => admitted && app(req, res));
       return;
     }
-    if (declared === undefined)
+    if (declared === undefined && req.headers['transfer-encoding'] !== undefined) {
+      if (req.headers['content-type'] === undefined) {
+        // body-parser leaves a body without a media type unread, so the function would run while
+        // it streams in and could act before the limit refuses it: read it all first.
+        void readBody(req, bodyLimit).then(
+          (raw) => {
+            (req as IncomingMessage & { rawBody?: Buffer }).rawBody = raw;
+            app(req, res);
+          },
+          (err: unknown) => {
+            if (err instanceof BodyTooLargeError) refuse(req, res, 413, err.message);
+            else res.destroy();
+          },
+        );
+        return;
+      }
       limitStreamingBody(req, bodyLimit, () =>
         refuse(req, res, 413, `request body is larger than ${bodyLimit} bytes`),
       );
+    }
     app(req, res);
   });
 }
