@@ -112,16 +112,11 @@ export function createFunctionServer({
       if (req.headers['content-type'] === undefined) {
         // body-parser leaves a body without a media type unread, so the function would run while
         // it streams in and could act before the limit refuses it: read it all first.
-        void readBody(req, bodyLimit).then(
-          (raw) => {
-            (req as IncomingMessage & { rawBody?: Buffer }).rawBody = raw;
-            app(req, res);
-          },
-          (err: unknown) => {
-            if (err instanceof BodyTooLargeError) refuse(req, res, 413, err.message);
-            else res.destroy();
-          },
-        );
+        void readWithin(req, res, bodyLimit).then((raw) => {
+          if (!raw) return;
+          (req as IncomingMessage & { rawBody?: Buffer }).rawBody = raw;
+          app(req, res);
+        });
         return;
       }
       limitStreamingBody(req, bodyLimit, () =>
@@ -130,6 +125,21 @@ export function createFunctionServer({
     }
     app(req, res);
   });
+}
+
+/** The whole body, or undefined once the request was refused (413) or dropped (client gone). */
+async function readWithin(
+  req: IncomingMessage,
+  res: ServerResponse,
+  limit: number,
+): Promise<Buffer | undefined> {
+  try {
+    return await readBody(req, limit);
+  } catch (err) {
+    if (err instanceof BodyTooLargeError) refuse(req, res, 413, err.message);
+    else res.destroy();
+    return undefined;
+  }
 }
 
 /** Answers and closes the connection (the rest of the body is not worth reading). */
@@ -153,14 +163,8 @@ async function admitEvent(
     sendProblem(res, 405, 'CloudEvents are delivered with POST', { headers: { allow: 'POST' } });
     return false;
   }
-  let raw: Buffer;
-  try {
-    raw = await readBody(req, limit);
-  } catch (err) {
-    if (err instanceof BodyTooLargeError) refuse(req, res, 413, err.message);
-    else res.destroy();
-    return false;
-  }
+  const raw = await readWithin(req, res, limit);
+  if (!raw) return false;
   try {
     const events = eventsFromHttp(req.headers, raw);
     if (events.length !== 1)
