@@ -5,22 +5,15 @@
  * run of consecutive pages.
  */
 
+import { mulberry32 } from '../support/random';
+
 /** True for the generated pages about the question: every multiple of 3. */
 export function isGeneratedRelevant(n: number): boolean {
   return n % 3 === 0;
 }
 
-/** mulberry32: a tiny, well-mixed 32-bit PRNG; seeded by `n`, so pages are reproducible. */
-function random(seed: number): () => number {
-  let state = (seed ^ 0x9e3779b9) >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Seeded by `n` (mixed first, so neighbouring pages differ), so pages are reproducible. */
+const random = (seed: number) => mulberry32(seed ^ 0x9e3779b9);
 
 /** Every relevant paragraph opens with one of these: each names entropy, the universe and reversal. */
 const RELEVANT_OPENINGS = [

@@ -24,21 +24,10 @@ import { startCorpusServer, type CorpusServer } from '../../../corpus/server';
 import { startStack, type Stack } from '../../../../tools/dev/stack';
 import { eventually, root } from '../../../e2e/support/stack';
 import { uniqueDbName, uniquePrefix } from '../../../support/isolation';
+import { mulberry32 } from '../../../support/random';
 import { deliveredKeys, ledgerFigures, startLedger, type Ledger } from './ledger';
 
 export { eventually };
-
-/** A seeded PRNG (mulberry32): the same seed, the same faults. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** MULTIVAC_FAULT_SEED when set (to replay a run), else a fresh one; printed by the caller. */
 export const faultSeed = () =>
@@ -499,7 +488,7 @@ export async function injectFaults(
 
 /** A uniform integer in [lo, hi] from a seeded generator, so a printed seed replays a run. */
 export function seededBetween(seed: number): (lo: number, hi: number) => number {
-  const random = seededRandom(seed);
+  const random = mulberry32(seed);
   return (lo, hi) => Math.floor(lo + random() * (hi - lo + 1));
 }
 
