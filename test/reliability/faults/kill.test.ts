@@ -7,7 +7,7 @@
  * document was learned exactly once, the answer cites relevant pages only, and every event the
  * broker accepted was delivered or dead-lettered.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   faultSeed,
   killFunction,
@@ -15,10 +15,9 @@ import {
   seededBetween,
   feedAndLearn,
   sleep,
-  startFaultStack,
+  faultStackForFile,
   verifyLearning,
   withFaults,
-  type FaultStack,
 } from './support/stack';
 
 const PAGES = 300;
@@ -49,31 +48,21 @@ const plan: Fault[] = [
 /** Each test stops by itself well within this. */
 const TEST_TIMEOUT_MS = 240_000;
 
-let fs: FaultStack;
-
-beforeAll(async () => {
+beforeAll(() => {
   console.log(
     `kill -9: seed ${seed} (MULTIVAC_FAULT_SEED=${seed} replays it); faults ${JSON.stringify(plan)}`,
   );
-  fs = await startFaultStack({ label: 'kill' });
 });
 
-afterAll(async () => {
-  await fs?.stop();
-});
-
-afterEach((context) => {
-  if (context.task.result?.state === 'fail')
-    console.log(`--- last lines of the stack ---\n${fs.lines.slice(-80).join('\n')}`);
-});
+const fs = faultStackForFile({ label: 'kill' });
 
 /** SIGKILL of one process of the running stack; the broker is then started again. */
 async function kill(fault: Fault): Promise<string> {
-  if (fault.target !== 'broker') return killFunction(fs, fault.target);
-  const pid = fs.stack.broker.pid;
-  await fs.stack.broker.kill();
+  if (fault.target !== 'broker') return killFunction(fs(), fault.target);
+  const pid = fs().stack.broker.pid;
+  await fs().stack.broker.kill();
   await sleep(fault.downMs);
-  await fs.stack.broker.start();
+  await fs().stack.broker.start();
   return `broker pid ${pid} (down ${fault.downMs} ms)`;
 }
 
@@ -83,17 +72,17 @@ describe('kill -9 during a learning run', () => {
     async () => {
       const started = Date.now();
       const { result, fired } = await withFaults(
-        fs,
+        fs(),
         plan.map((f) => ({ ...f, act: () => kill(f) })),
-        () => feedAndLearn(fs, PAGES),
+        () => feedAndLearn(fs(), PAGES),
       );
       const { repeated: feedRetries, jobId, job } = result;
       const wallMs = Date.now() - started;
-      await fs.settled();
+      await fs().settled();
 
       expect(fired, 'every planned kill happened before the job ended').toHaveLength(plan.length);
-      const learned = await verifyLearning(fs, jobId, PAGES);
-      const counts = await reconcile(fs);
+      const learned = await verifyLearning(fs(), jobId, PAGES);
+      const counts = await reconcile(fs());
       expect(counts.lost).toBe(0);
       expect(counts.deadLettered).toBe(0);
       expect(job.answerVersion).toBeGreaterThan(0);
@@ -104,7 +93,7 @@ describe('kill -9 during a learning run', () => {
           `${learned.documents} documents learned once (${learned.passages} passages, no duplicate), ` +
           `events published ${counts.published} = delivered ${counts.delivered} + dead-lettered ${counts.deadLettered}, ` +
           `events lost ${counts.lost}, duplicates absorbed ${counts.redelivered}, ` +
-          `failed attempts retried ${counts.failedAttempts}, requests repeated after a 5xx ${feedRetries + fs.repeatedPosts}, ` +
+          `failed attempts retried ${counts.failedAttempts}, requests repeated after a 5xx ${feedRetries + fs().repeatedPosts}, ` +
           `wall ${(wallMs / 1000).toFixed(1)} s`,
       );
     },

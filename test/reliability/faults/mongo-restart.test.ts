@@ -7,17 +7,16 @@
  * every source acquired, every document learned once, every accepted event delivered or
  * dead-lettered, and the broker's retry counter shows the retries.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   faultSeed,
   reconcile,
   reconcileMetrics,
   seededBetween,
   feedAndLearn,
-  startFaultStack,
+  faultStackForFile,
   verifyLearning,
   withFaults,
-  type FaultStack,
 } from './support/stack';
 
 const PAGES = 300;
@@ -27,20 +26,7 @@ const between = seededBetween(seed);
 /** Each test stops by itself well within this. */
 const TEST_TIMEOUT_MS = 240_000;
 
-let fs: FaultStack;
-
-beforeAll(async () => {
-  fs = await startFaultStack({ label: 'mongo' });
-});
-
-afterAll(async () => {
-  await fs?.stop();
-});
-
-afterEach((context) => {
-  if (context.task.result?.state === 'fail')
-    console.log(`--- last lines of the stack ---\n${fs.lines.slice(-80).join('\n')}`);
-});
+const fs = faultStackForFile({ label: 'mongo' });
 
 /**
  * Stops the server (gracefully or with SIGKILL), keeps it down for `downMs`, starts it again on the
@@ -48,7 +34,7 @@ afterEach((context) => {
  * reconnects; `shared/store/client.ts` now replaces it (docs/reliability.md, "Found").
  */
 async function restartMongo(downMs: number, signal: 'SIGTERM' | 'SIGKILL'): Promise<string> {
-  const { mongo } = fs.stack.services;
+  const { mongo } = fs().stack.services;
   const pid = mongo.process!.pid;
   const stopped = performance.now();
   await mongo.restart!({ signal, downMs });
@@ -82,17 +68,17 @@ describe('the MongoDB-wire server restarted mid-run', () => {
         `MongoDB restart: seed ${seed} (MULTIVAC_FAULT_SEED=${seed} replays it); at ${faults.map((f) => `${f.on} ${f.at}`).join(', ')}`,
       );
       const started = Date.now();
-      const { result, fired } = await withFaults(fs, faults, () => feedAndLearn(fs, PAGES));
+      const { result, fired } = await withFaults(fs(), faults, () => feedAndLearn(fs(), PAGES));
       const { repeated, jobId } = result;
       const wallMs = Date.now() - started;
-      await fs.settled();
+      await fs().settled();
 
       expect(fired, 'both restarts happened before the job ended').toHaveLength(faults.length);
-      const learned = await verifyLearning(fs, jobId, PAGES);
-      const counts = await reconcile(fs);
+      const learned = await verifyLearning(fs(), jobId, PAGES);
+      const counts = await reconcile(fs());
       expect(counts.lost).toBe(0);
       expect(counts.deadLettered).toBe(0);
-      const metrics = await reconcileMetrics(fs);
+      const metrics = await reconcileMetrics(fs());
       // Deliveries failed while the server was away, and the broker retried them.
       expect(metrics.retried).toBeGreaterThan(0);
       expect(counts.failedAttempts).toBeGreaterThan(0);
@@ -104,7 +90,7 @@ describe('the MongoDB-wire server restarted mid-run', () => {
           `events published ${counts.published} = delivered ${counts.delivered} + dead-lettered ${counts.deadLettered}, ` +
           `events lost ${counts.lost}, duplicates absorbed ${counts.redelivered}, ` +
           `failed deliveries retried ${counts.failedAttempts} (broker retried metric ${metrics.retried}), ` +
-          `requests repeated after a 5xx ${repeated + fs.repeatedPosts}, wall ${(wallMs / 1000).toFixed(1)} s`,
+          `requests repeated after a 5xx ${repeated + fs().repeatedPosts}, wall ${(wallMs / 1000).toFixed(1)} s`,
       );
     },
     TEST_TIMEOUT_MS,

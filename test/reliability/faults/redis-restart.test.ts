@@ -7,7 +7,7 @@
  * it were delivered, every source acquired, every document learned once, the job succeeded, and
  * every accepted event was delivered or dead-lettered.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   entriesUpTo,
   faultSeed,
@@ -15,11 +15,10 @@ import {
   reconcileMetrics,
   seededBetween,
   feedAndLearn,
-  startFaultStack,
+  faultStackForFile,
   streamMark,
   verifyLearning,
   withFaults,
-  type FaultStack,
 } from './support/stack';
 
 const PAGES = 300;
@@ -29,28 +28,15 @@ const between = seededBetween(seed);
 /** Each test stops by itself well within this. */
 const TEST_TIMEOUT_MS = 240_000;
 
-let fs: FaultStack;
+const fs = faultStackForFile({ label: 'redis' });
 const marks: { length: number; lastId: string }[] = [];
-
-beforeAll(async () => {
-  fs = await startFaultStack({ label: 'redis' });
-});
-
-afterAll(async () => {
-  await fs?.stop();
-});
-
-afterEach((context) => {
-  if (context.task.result?.state === 'fail')
-    console.log(`--- last lines of the stack ---\n${fs.lines.slice(-80).join('\n')}`);
-});
 
 /** Stops Redis (SIGTERM), keeps it down for `downMs`, starts it again on the same port and data. */
 async function restartRedis(downMs: number): Promise<string> {
-  const mark = await streamMark(fs);
+  const mark = await streamMark(fs());
   marks.push(mark);
-  const pid = fs.stack.services.redis.process!.pid;
-  await fs.stack.services.redis.restart!({ signal: 'SIGTERM', downMs });
+  const pid = fs().stack.services.redis.process!.pid;
+  await fs().stack.services.redis.restart!({ signal: 'SIGTERM', downMs });
   return `Redis pid ${pid} restarted (down ${downMs} ms, stream ${mark.length} entries)`;
 }
 
@@ -66,23 +52,23 @@ describe('Redis restarted mid-run', () => {
         `Redis restart: seed ${seed} (MULTIVAC_FAULT_SEED=${seed} replays it); at ${faults.map((f) => `${f.on} ${f.at}`).join(', ')}`,
       );
       const started = Date.now();
-      const { result, fired } = await withFaults(fs, faults, () => feedAndLearn(fs, PAGES));
+      const { result, fired } = await withFaults(fs(), faults, () => feedAndLearn(fs(), PAGES));
       const { repeated, jobId } = result;
       const wallMs = Date.now() - started;
-      await fs.settled();
+      await fs().settled();
 
       expect(fired, 'both restarts happened before the job ended').toHaveLength(faults.length);
       // AOF: every entry Redis held when it was stopped is still there.
-      for (const mark of marks) expect(await entriesUpTo(fs, mark.lastId)).toBe(mark.length);
+      for (const mark of marks) expect(await entriesUpTo(fs(), mark.lastId)).toBe(mark.length);
       // And the broker took events after the last restart (so it reconnected).
-      const end = await streamMark(fs);
+      const end = await streamMark(fs());
       expect(end.length).toBeGreaterThan(marks.at(-1)!.length);
 
-      const learned = await verifyLearning(fs, jobId, PAGES);
-      const counts = await reconcile(fs);
+      const learned = await verifyLearning(fs(), jobId, PAGES);
+      const counts = await reconcile(fs());
       expect(counts.lost).toBe(0);
       expect(counts.deadLettered).toBe(0);
-      const metrics = await reconcileMetrics(fs);
+      const metrics = await reconcileMetrics(fs());
 
       console.log(`Redis restart: ${fired.join('; ')}`);
       console.log(
@@ -91,7 +77,7 @@ describe('Redis restarted mid-run', () => {
           `events published ${counts.published} = delivered ${counts.delivered} + dead-lettered ${counts.deadLettered}, ` +
           `events lost ${counts.lost}, duplicates absorbed ${counts.redelivered}, ` +
           `failed attempts retried ${counts.failedAttempts} (broker retried metric ${metrics.retried}), ` +
-          `requests repeated after a 5xx ${repeated + fs.repeatedPosts}, wall ${(wallMs / 1000).toFixed(1)} s`,
+          `requests repeated after a 5xx ${repeated + fs().repeatedPosts}, wall ${(wallMs / 1000).toFixed(1)} s`,
       );
     },
     TEST_TIMEOUT_MS,

@@ -8,7 +8,7 @@
  * stayed bounded — it reads from the stream only as many entries as it has delivery slots, so a
  * backlog lives in Redis, not in the broker.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { EventType } from '../../../shared/events/index';
 import type { PlanDoc } from '../../../shared/store/index';
 import {
@@ -18,9 +18,8 @@ import {
   reconcileMetrics,
   rssKiB,
   sleep,
-  startFaultStack,
+  faultStackForFile,
   verifyLearning,
-  type FaultStack,
 } from './support/stack';
 
 const PAGES = 300;
@@ -36,20 +35,7 @@ const RSS_GROWTH_LIMIT_KIB = 64 * 1024;
 /** Each test stops by itself well within this. */
 const TEST_TIMEOUT_MS = 240_000;
 
-let fs: FaultStack;
-
-beforeAll(async () => {
-  fs = await startFaultStack({ label: 'slow' });
-});
-
-afterAll(async () => {
-  await fs?.stop();
-});
-
-afterEach((context) => {
-  if (context.task.result?.state === 'fail')
-    console.log(`--- last lines of the stack ---\n${fs.lines.slice(-80).join('\n')}`);
-});
+const fs = faultStackForFile({ label: 'slow' });
 
 /** Publishes `count` document.learn events of a job that does not exist, `BATCH` per request. */
 async function publishExtra(count: number, perSecond: number): Promise<void> {
@@ -63,7 +49,7 @@ async function publishExtra(count: number, perSecond: number): Promise<void> {
       datacontenttype: 'application/json',
       data: { jobId: 'job-that-does-not-exist', documentId: `extra-${sent + i}` },
     }));
-    const res = await fetch(fs.stack.brokerUrl, {
+    const res = await fetch(fs().stack.brokerUrl, {
       method: 'POST',
       headers: { 'content-type': 'application/cloudevents-batch+json' },
       body: JSON.stringify(events),
@@ -81,17 +67,17 @@ describe('a slow subscriber', () => {
   it(
     `learn stalled while ${EXTRA} events pile up: the backlog drains, nothing is lost, broker memory stays bounded`,
     async () => {
-      const learn = fs.stack.functions.get('learn')!;
-      fs.ledger.hold = (fn) => (fn === 'learn' ? sleep(DELAY_MS) : undefined);
+      const learn = fs().stack.functions.get('learn')!;
+      fs().ledger.hold = (fn) => (fn === 'learn' ? sleep(DELAY_MS) : undefined);
 
       // The pages first, acquired and settled: the backlog is the learning's.
       const started = Date.now();
-      await fs.feed(PAGES);
+      await fs().feed(PAGES);
       await eventually('every page acquired', async () =>
-        (await fs.progress()).acquired === PAGES ? true : undefined,
+        (await fs().progress()).acquired === PAGES ? true : undefined,
       );
-      await fs.settled();
-      const brokerPid = fs.stack.broker.pid;
+      await fs().settled();
+      const brokerPid = fs().stack.broker.pid;
       const baseline = await rssKiB(brokerPid);
 
       // Sample the backlog (unread + pending entries of learn's document trigger) and the RSS.
@@ -99,7 +85,7 @@ describe('a slow subscriber', () => {
       let sampling = true;
       const sampler = (async () => {
         while (sampling) {
-          const stats = await brokerStats(fs.stack.adminUrl).catch(() => undefined);
+          const stats = await brokerStats(fs().stack.adminUrl).catch(() => undefined);
           const t = stats?.triggers.find((x) => x.name === 'learn-document-learn');
           samples.push({
             backlog: (t?.lag ?? 0) + (t?.pending ?? 0),
@@ -109,12 +95,12 @@ describe('a slow subscriber', () => {
         }
       })();
 
-      const jobId = await fs.startJob();
+      const jobId = await fs().startJob();
       // Stop learn as soon as its plan is stored (it may be publishing the fan-out).
       await eventually(
         'the plan stored',
         async () =>
-          (await fs.db.collection<PlanDoc>('plans').findOne({ _id: jobId })) ? true : undefined,
+          (await fs().db.collection<PlanDoc>('plans').findOne({ _id: jobId })) ? true : undefined,
         { timeoutMs: 60_000, everyMs: 20 },
       );
       const learnPid = learn.pid!;
@@ -126,26 +112,26 @@ describe('a slow subscriber', () => {
       process.kill(learnPid, 'SIGCONT');
       const resumed = Date.now();
 
-      await fs.finished(jobId, 120_000);
-      await fs.settled(60_000);
+      await fs().finished(jobId, 120_000);
+      await fs().settled(60_000);
       const drainedMs = Date.now() - resumed;
       sampling = false;
       await sampler;
       const wallMs = Date.now() - started;
 
-      const learned = await verifyLearning(fs, jobId, PAGES);
-      const counts = await reconcile(fs);
+      const learned = await verifyLearning(fs(), jobId, PAGES);
+      const counts = await reconcile(fs());
       expect(counts.lost).toBe(0);
       expect(counts.deadLettered).toBe(0);
-      const metrics = await reconcileMetrics(fs);
-      const extraDelivered = fs.ledger.attempts.filter(
+      const metrics = await reconcileMetrics(fs());
+      const extraDelivered = fs().ledger.attempts.filter(
         (a) => a.source === '/multivac/reliability' && a.status >= 200 && a.status < 300,
       );
       expect(new Set(extraDelivered.map((a) => a.id)).size).toBe(EXTRA);
 
       // The backlog grew while learn was stopped, and drained.
       expect(peakWhileStalled).toBeGreaterThan(EXTRA / 2);
-      const after = (await brokerStats(fs.stack.adminUrl)).triggers.find(
+      const after = (await brokerStats(fs().stack.adminUrl)).triggers.find(
         (x) => x.name === 'learn-document-learn',
       )!;
       expect((after.lag ?? 0) + (after.pending ?? 0)).toBe(0);

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { MongoClient, type Db } from 'mongodb';
-import { expect } from 'vitest';
+import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 import { analyzeDocument, QUESTION, queryTerms } from '../../../../shared/knowledge/index';
 import type {
   DocumentDoc,
@@ -68,6 +68,28 @@ export interface FaultStack {
 export interface FaultStackOptions {
   label: string;
   env?: Record<string, string>;
+}
+
+/**
+ * The stack of one test file: started before its tests, stopped after them, and its last lines
+ * printed when a test fails. Call it at the top of the file; the getter returns the running stack.
+ */
+export function faultStackForFile(options: FaultStackOptions): () => FaultStack {
+  let fs: FaultStack | undefined;
+  beforeAll(async () => {
+    fs = await startFaultStack(options);
+  });
+  afterAll(async () => {
+    await fs?.stop();
+  });
+  afterEach((context) => {
+    if (context.task.result?.state === 'fail' && fs)
+      console.log(`--- last lines of the stack ---\n${fs.lines.slice(-80).join('\n')}`);
+  });
+  return () => {
+    if (!fs) throw new Error('the fault stack is not running (it starts in beforeAll)');
+    return fs;
+  };
 }
 
 export async function startFaultStack({ label, env = {} }: FaultStackOptions): Promise<FaultStack> {
