@@ -7,7 +7,7 @@
 # dist/<name>/index.cjs. Stage 2 is distroless Node with that bundle and nothing else: no npm, no
 # node_modules, no shell, a non-root user, started with `node` directly.
 
-ARG NODE_VERSION=20.20.2
+ARG NODE_VERSION=24.22.3
 
 FROM node:${NODE_VERSION}-bookworm-slim AS build
 WORKDIR /src
@@ -19,7 +19,7 @@ ARG FUNCTION
 RUN test -n "${FUNCTION}" || { echo 'build with --build-arg FUNCTION=<name>' >&2; exit 1; }
 RUN npm run build -- "${FUNCTION}" && test -s "dist/${FUNCTION}/index.cjs"
 
-FROM gcr.io/distroless/nodejs20-debian12:nonroot
+FROM gcr.io/distroless/nodejs24-debian12:nonroot
 ARG FUNCTION
 LABEL org.opencontainers.image.title="multivac-${FUNCTION}" \
       org.opencontainers.image.description="MultiVAC function ${FUNCTION}"

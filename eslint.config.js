@@ -24,6 +24,13 @@ export default tseslint.config(
     },
   },
   {
+    // Plain JavaScript that runs before npm ci (tools/setup): Node's globals.
+    files: ['**/*.mjs'],
+    languageOptions: {
+      globals: { process: 'readonly', console: 'readonly', URL: 'readonly', fetch: 'readonly' },
+    },
+  },
+  {
     files: ['shared/config/**', 'tools/**', 'test/**', '**/*.test.ts', '*.config.ts'],
     rules: { 'no-restricted-properties': 'off' },
   },

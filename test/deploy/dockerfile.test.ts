@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { NODE_MAJOR, NODE_VERSION } from '../../tools/setup/node.mjs';
 import { readText } from './support/repo';
 
 interface Instruction {
@@ -55,9 +56,11 @@ describe('the Dockerfile (one for all functions)', () => {
     expect(arg).toBeGreaterThan(npmCi);
   });
 
-  it('runs on distroless Node 20, the same major as the build stage', () => {
-    expect(final[0]!.args).toMatch(/^gcr\.io\/distroless\/nodejs20-debian12:nonroot$/);
-    expect(dockerfile).toMatch(/^ARG NODE_VERSION=20\.\d+\.\d+$/m);
+  it(`runs on distroless Node ${NODE_MAJOR}, built on the Node every other place pins`, () => {
+    expect(final[0]!.args).toBe(`gcr.io/distroless/nodejs${NODE_MAJOR}-debian12:nonroot`);
+    expect(dockerfile).toMatch(
+      new RegExp(`^ARG NODE_VERSION=${NODE_VERSION.replace(/\./g, '\\.')}$`, 'm'),
+    );
   });
 
   it('puts only the bundle in the image', () => {

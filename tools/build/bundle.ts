@@ -49,7 +49,7 @@ export function bundleOptions(fn: FunctionSource, root: string, outDir: string):
   const common: BuildOptions = {
     bundle: true,
     platform: 'node',
-    target: 'node20',
+    target: 'node24',
     format: 'cjs',
     outfile: join(outDir, fn.name, 'index.cjs'),
     sourcemap: 'linked',

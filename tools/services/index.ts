@@ -13,6 +13,12 @@ export { startRedis, pingRedis, type RedisService } from './redis';
 export { freePort, isListening } from './ports';
 export { cacheDir, which } from './paths';
 export {
+  ensureRedisServer,
+  findInstaller,
+  redisInstallCommands,
+  REDIS_HINT,
+} from './system-packages';
+export {
   relaunch,
   restartServer,
   spawnServer,

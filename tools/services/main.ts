@@ -1,26 +1,38 @@
 /**
- * `npm run services -- install` builds what is missing (FerretDB); `npm run services -- start`
- * runs Redis and the MongoDB-wire server in the foreground until Ctrl-C.
+ * `npm run services -- install [--quiet]` gets what is missing: redis-server from the system's
+ * package manager (where the user may install without a prompt) and FerretDB built with Go.
+ * `npm run services -- start` runs Redis and the MongoDB-wire server in the foreground until
+ * Ctrl-C.
  */
 import { resolve } from 'node:path';
-import { MissingServiceError, installFerretdb, findFerretdb, startServices, which } from './index';
+import {
+  MissingServiceError,
+  ensureRedisServer,
+  installFerretdb,
+  findFerretdb,
+  startServices,
+  which,
+} from './index';
 
-const [command = 'start', dir = '.multivac'] = process.argv.slice(2);
+const args = process.argv.slice(2);
+const quiet = args.includes('--quiet');
+const [command = 'start', dir = '.multivac'] = args.filter((a) => !a.startsWith('--'));
+const say = (line: string) => {
+  if (!quiet) console.log(line);
+};
 
 async function main(): Promise<void> {
   switch (command) {
     case 'install': {
-      if (!which('redis-server') && !process.env.REDIS_URL) {
-        console.warn(
-          'note: redis-server is not on PATH (Debian/Ubuntu: sudo apt-get install redis-server)',
-        );
-      }
+      await ensureRedisServer(process.env, console.log);
+      say(`Redis: ${process.env.REDIS_URL ?? which('redis-server')}`);
       if (which('mongod') || process.env.MONGODB_URI) {
-        console.log('MongoDB-wire server: using mongod / MONGODB_URI; nothing to install');
+        say('MongoDB-wire server: using mongod / MONGODB_URI; nothing to install');
         return;
       }
       const existing = await findFerretdb();
-      console.log(`FerretDB: ${existing ?? (await installFerretdb(process.env, console.log))}`);
+      const ferretdb = existing ?? (await installFerretdb(process.env, console.log));
+      say(`FerretDB: ${ferretdb}`);
       return;
     }
     case 'start': {
@@ -33,7 +45,7 @@ async function main(): Promise<void> {
       return;
     }
     default:
-      console.error('usage: npm run services -- [install | start [dataDir]]');
+      console.error('usage: npm run services -- [install [--quiet] | start [dataDir]]');
       process.exitCode = 2;
   }
 }

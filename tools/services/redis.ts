@@ -10,6 +10,7 @@ import {
 } from './child';
 import { MissingServiceError } from './errors';
 import { which } from './paths';
+import { REDIS_HINT } from './system-packages';
 import { freePort } from './ports';
 
 export interface RedisService {
@@ -66,9 +67,7 @@ export async function startRedis({
   if (env.REDIS_URL) return { url: env.REDIS_URL, kind: 'external', stop: async () => {} };
   const binary = which('redis-server', env);
   if (!binary) {
-    throw new MissingServiceError(
-      'redis-server not found: install it (Debian/Ubuntu: sudo apt-get install redis-server; macOS: brew install redis) or set REDIS_URL',
-    );
+    throw new MissingServiceError(REDIS_HINT);
   }
   await mkdir(dataDir, { recursive: true });
   const chosen = port ?? (await freePort());
