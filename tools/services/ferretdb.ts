@@ -1,7 +1,9 @@
 import { execFile } from 'node:child_process';
-import { chmod, cp, mkdir, mkdtemp, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { chmod, cp, mkdir, mkdtemp, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { MissingServiceError } from './errors';
 import { cacheDir, which } from './paths';
@@ -18,9 +20,27 @@ async function exists(path: string): Promise<boolean> {
   );
 }
 
+/** The patches applied to FerretDB's source before it is built, in order (see each file). */
+export const PATCH_DIR = join(import.meta.dirname, 'patches');
+export const ferretdbPatches = (dir = PATCH_DIR): string[] =>
+  readdirSync(dir)
+    .filter((f) => f.startsWith(`ferretdb-${FERRETDB_VERSION}-`) && f.endsWith('.patch'))
+    .sort()
+    .map((f) => join(dir, f));
+
+/**
+ * The build's name: the version and a hash of the patches, so that a build made without them
+ * (or with other ones) is never taken for this one.
+ */
+export function buildName(patches: readonly string[] = ferretdbPatches()): string {
+  const hash = createHash('sha256');
+  for (const patch of patches) hash.update(readFileSync(patch));
+  return `${FERRETDB_VERSION}-${hash.digest('hex').slice(0, 12)}`;
+}
+
 /** Where the service tool keeps its own FerretDB build. */
 export const cachedFerretdb = (env: NodeJS.ProcessEnv = process.env) =>
-  join(cacheDir(env), 'ferretdb', FERRETDB_VERSION, 'ferretdb');
+  join(cacheDir(env), 'ferretdb', buildName(), 'ferretdb');
 
 /** A FerretDB binary: on PATH, or built earlier into the cache. */
 export async function findFerretdb(
@@ -36,7 +56,8 @@ export async function findFerretdb(
  * such: it asks the module proxy for the version list (to check deprecation), which a proxy may
  * refuse, and the binary it makes panics at start because `build/version/version.txt` is generated
  * by FerretDB's own task runner. So: download the module at the exact version, write that file,
- * and `go build` its `cmd/ferretdb` — the same source, pinned, no network beyond the proxy.
+ * apply the patches of tools/services/patches (each file says why), and `go build` its
+ * `cmd/ferretdb` — the same source, pinned, no network beyond the proxy.
  */
 export async function installFerretdb(
   env: NodeJS.ProcessEnv = process.env,
@@ -90,6 +111,14 @@ export async function installFerretdb(
     await chmod(src, 0o755);
     await run('chmod', ['-R', 'u+w', src]);
     await writeFile(join(src, 'build', 'version', 'version.txt'), `${FERRETDB_VERSION}\n`);
+    for (const patch of ferretdbPatches()) {
+      // GIT_CEILING_DIRECTORIES: never mistake a repository around the temp dir for this tree.
+      await run('git', ['apply', patch], {
+        cwd: src,
+        env: { ...env, GIT_CEILING_DIRECTORIES: dirname(src) },
+      });
+      log(`applied ${patch}`);
+    }
     const output = `${target}.${process.pid}.tmp`;
     await run(go, ['build', '-trimpath', '-buildvcs=false', '-o', output, './cmd/ferretdb'], {
       env: goEnv,
@@ -97,10 +126,19 @@ export async function installFerretdb(
       maxBuffer: 16 * 1024 * 1024,
     });
     await rename(output, target);
-    log(`FerretDB ${FERRETDB_VERSION} installed at ${target}`);
+    await removeOtherBuilds(join(target, '..', '..'), buildName());
+    log(`FerretDB ${FERRETDB_VERSION} (patched) installed at ${target}`);
     return target;
   } finally {
     await rm(work, { recursive: true, force: true });
     await rm(lock, { recursive: true, force: true });
+  }
+}
+
+/** Builds of other names (unpatched, older patches) are replaced by this one. */
+async function removeOtherBuilds(dir: string, keep: string): Promise<void> {
+  for (const name of await readdir(dir)) {
+    if (name !== keep && name.startsWith(FERRETDB_VERSION) && !name.endsWith('.lock'))
+      await rm(join(dir, name), { recursive: true, force: true });
   }
 }
