@@ -24,7 +24,7 @@ import {
 import { authorityTarget, routeFor, type VirtualService } from './support/routes';
 import { workloads, type Container, type Workload } from './support/workloads';
 
-/** Everything that is a function: the folders of functions/, and the six the design names. */
+/** Everything that is a function: the folders of functions/ and the six the architecture names. */
 const FUNCTIONS = [...new Set([...functionFolders(), ...DESIGNED_FUNCTIONS])].sort();
 /** The one function that is always on (docs/architecture.md#broker). */
 const ALWAYS_ON = 'broker';
