@@ -49,7 +49,7 @@ function json(
   ctx.res.end(JSON.stringify(body));
 }
 
-/** `/multivac/data` and `/multivac/data/{id}` (DESIGN §2). */
+/** `/multivac/data` and `/multivac/data/{id}` (docs/architecture.md#http-api). */
 export function dataRoutes({ db, emit, normalizeUrl, rateLimit }: DataDeps): Route[] {
   const publish = async (database: Db, registration: Registration, ctx: RouteContext) => {
     const { source } = registration;

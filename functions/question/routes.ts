@@ -10,7 +10,7 @@ export interface QuestionDeps {
 
 export const WELCOME = 'Welcome to MultiVAC!';
 
-/** `GET /` and `GET /multivac` (DESIGN §2). */
+/** `GET /` and `GET /multivac` (docs/architecture.md#http-api). */
 export function questionRoutes({ currentAnswer, onServed }: QuestionDeps): Route[] {
   return [
     {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Cache } from './cache';
 
-/** The current answer as served by `GET /multivac` (JSON form, DESIGN §2). */
+/** The current answer as served by `GET /multivac` (JSON form, docs/architecture.md#http-api). */
 export const answerView = z.object({
   status: z.enum(['insufficient', 'answered']),
   answer: z.string(),
@@ -14,7 +14,10 @@ export const answerView = z.object({
 });
 export type AnswerView = z.output<typeof answerView>;
 
-/** What MultiVAC says until its knowledge is sufficient — exactly this text (DESIGN §2). */
+/**
+ * What MultiVAC says until its knowledge is sufficient — exactly this text
+ * (docs/architecture.md#http-api).
+ */
 export const INSUFFICIENT_ANSWER = 'INSUFFICIENT DATA FOR MEANINGFUL ANSWER.';
 
 /** The answer before anything was ever learned: knowledge version "0". */

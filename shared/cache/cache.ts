@@ -11,7 +11,7 @@ export interface Cache {
   delete(key: string): Promise<void>;
 }
 
-/** JSON values in Redis under one namespace; every key carries a TTL (DESIGN §4). */
+/** JSON values in Redis under one namespace; every key has a TTL (docs/broker.md#guarantees). */
 export function createCache(redis: RedisHandle, namespace = 'multivac'): Cache {
   return {
     key: (...parts) => [namespace, ...parts].join(':'),

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { fetchPolicyFields, mongoFields, positiveInt, runtimeFields, sinkFields } from './fields';
 
-/** `acquire`: fetches user URLs safely (DESIGN §7) and stores the extracted documents. */
+/** `acquire`: fetches user URLs safely (docs/safe-fetching.md) and stores the documents. */
 export const acquireConfig = z.object({
   ...runtimeFields,
   ...mongoFields,

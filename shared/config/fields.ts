@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-/** Building blocks shared by the per-function schemas; names follow DESIGN §8. */
+/** Building blocks of the per-function schemas; names: docs/architecture.md#configuration. */
 
 const port = z.coerce.number().int().min(0).max(65535);
 
@@ -56,7 +56,7 @@ export const httpFields = {
   MULTIVAC_BODY_LIMIT_BYTES: positiveInt.default(1024 * 1024),
 };
 
-/** The address policy of user URLs (DESIGN §7), shared by `data` (early check) and `acquire`. */
+/** The address policy of user URLs (docs/safe-fetching.md): `data`'s early check, `acquire`. */
 export const fetchPolicyFields = {
   /** Private ranges that may be fetched anyway (tests, the local corpus server). Empty: none. */
   MULTIVAC_FETCH_ALLOWED_CIDRS: z

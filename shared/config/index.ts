@@ -1,4 +1,4 @@
-/** Configuration: the one place that reads the environment (DESIGN §8). */
+/** Configuration: the one place that reads the environment (docs/architecture.md#configuration). */
 export { ConfigError, parseConfig, type Env } from './parse';
 export { acquireConfig, type AcquireConfig } from './acquire';
 export { brokerConfig, type BrokerConfig } from './broker';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-/** Every event type MultiVAC carries (DESIGN §3). Frozen: the catalogue is the contract. */
+/** Every event type MultiVAC carries (docs/architecture.md#events). Frozen: it is the contract. */
 export const EventType = Object.freeze({
   SourceRequested: 'dev.multivac.source.requested',
   SourceAcquired: 'dev.multivac.source.acquired',

@@ -1,6 +1,6 @@
 /**
- * From fetched bytes to a document (DESIGN §6 "Acquire"): charset decoding, main-text extraction,
- * text normalization and the content hash that is the document id.
+ * From fetched bytes to a document (docs/safe-fetching.md#7-extraction): charset decoding,
+ * main-text extraction, text normalization and the content hash that is the document id.
  */
 export {
   extract,

@@ -53,10 +53,10 @@ export function parseCidrs(cidrs: readonly string[]): Cidr[] {
 }
 
 /**
- * The address check of DESIGN §7: an address may be dialled when, after unwrapping IPv4-mapped
- * IPv6 (`ipaddr.process`), it is public unicast (IPv6 also inside 2000::/3), or when it falls
- * inside one of `allowedCidrs` — exactly those ranges and nothing more. Anything that is not an
- * IP address is refused.
+ * The address check (docs/safe-fetching.md#2-the-address-check): an address may be dialled when,
+ * after unwrapping IPv4-mapped IPv6 (`ipaddr.process`), it is public unicast (IPv6 also inside
+ * 2000::/3), or when it falls inside one of `allowedCidrs` — exactly those ranges and nothing more.
+ * Anything that is not an IP address is refused.
  */
 export function createAddressPolicy(allowedCidrs: readonly string[] = []): AddressPolicy {
   const allowed = parseCidrs(allowedCidrs);

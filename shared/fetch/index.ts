@@ -1,5 +1,5 @@
 /**
- * Fetching user-supplied URLs safely (DESIGN §7, docs/safe-fetching.md): URL validation and
+ * Fetching user-supplied URLs safely (docs/safe-fetching.md): URL validation and
  * normalization for `data`, the SSRF-proof `safeFetch` for `acquire`.
  */
 export { normalizeUrl, MAX_URL_LENGTH, type NormalizeUrlOptions } from './normalize-url';

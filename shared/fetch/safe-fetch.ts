@@ -88,8 +88,8 @@ type Hop = { location: string } | Omit<FetchedPage, 'redirects'>;
 type Headers = Record<string, string | string[] | undefined>;
 
 /**
- * Fetches a user-supplied URL without letting it reach anything private (DESIGN §7,
- * docs/safe-fetching.md). Per hop: the URL is normalized (http/https only, no credentials); the
+ * Fetches a user-supplied URL without letting it reach anything private
+ * (docs/safe-fetching.md). Per hop: the URL is normalized (http/https only, no credentials); the
  * host is resolved once and every address must be public unicast or inside `allowedCidrs`; the
  * connection is pinned to exactly those addresses, with TLS verified against the host name.
  * Redirects are followed by hand and each target goes through the same checks. Time and bytes

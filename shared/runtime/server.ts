@@ -18,7 +18,7 @@ export interface FunctionServerOptions {
   /** The name the function registered with the Functions Framework. */
   target: string;
   signature: Signature;
-  /** Largest request body accepted (DESIGN §8: 1 MiB by default). */
+  /** Largest request body accepted (1 MiB by default: docs/architecture.md#security). */
   bodyLimit: number;
   log: Logger;
   /** Readiness beyond "the process serves": e.g. configuration parsed. Defaults to ready. */

@@ -1,7 +1,7 @@
 import type { Collection, Db } from 'mongodb';
 import type { CorpusStats, DocumentContribution } from '../knowledge/index';
 
-/** Collection names (DESIGN §5). */
+/** Collection names (docs/architecture.md#data-model). */
 export const CollectionName = Object.freeze({
   sources: 'sources',
   documents: 'documents',
@@ -66,7 +66,7 @@ export interface TermDoc {
 
 export type JobState = 'queued' | 'running' | 'succeeded' | 'failed';
 
-/** A learning job (DESIGN §2): progress counters are final once the job has finished. */
+/** A learning job (docs/architecture.md#http-api): its counters are final once it has finished. */
 export interface JobDoc {
   _id: string;
   state: JobState;

@@ -1,7 +1,7 @@
 import type { Db, IndexDescription } from 'mongodb';
 import { CollectionName } from './collections';
 
-/** Every index of DESIGN §5, by collection (`_id` is always unique and indexed). */
+/** Every index (docs/architecture.md#data-model) by collection; `_id` is unique and indexed. */
 const indexes: Record<string, IndexDescription[]> = {
   [CollectionName.sources]: [
     { key: { url: 1 }, name: 'url_unique', unique: true },

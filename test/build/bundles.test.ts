@@ -1,8 +1,9 @@
 /**
- * Every function's bundle runs on its own (DESIGN §8, issue 5): built by tools/build, copied to a
- * directory with no node_modules anywhere above it, started with plain `node` and the environment
- * its container gets, it logs that it listens, answers its health check and serves a real request.
- * Started against unreachable Redis and MongoDB it still comes up: drivers connect on first use.
+ * Every function's bundle runs on its own (docs/architecture.md#runtime, issue 5): built by
+ * tools/build, copied to a directory with no node_modules anywhere above it, started with plain
+ * `node` and the environment its container gets, it logs that it listens, answers its health check
+ * and serves a real request. Started against unreachable Redis and MongoDB it still comes up:
+ * drivers connect on first use.
  */
 import { isBuiltin } from 'node:module';
 import { cp, mkdir, mkdtemp, readFile, readdir, rm } from 'node:fs/promises';

@@ -24,9 +24,9 @@ import {
 import { authorityTarget, routeFor, type VirtualService } from './support/routes';
 import { workloads, type Container, type Workload } from './support/workloads';
 
-/** Everything that is a function: the folders of functions/, and the six the design names. */
+/** Everything that is a function: the folders of functions/ and the six the architecture names. */
 const FUNCTIONS = [...new Set([...functionFolders(), ...DESIGNED_FUNCTIONS])].sort();
-/** The one function that is always on (DESIGN §4). */
+/** The one function that is always on (docs/architecture.md#broker). */
 const ALWAYS_ON = 'broker';
 const BROKER_URL = 'http://broker.multivac.svc.cluster.local';
 /** Variables Knative sets itself and refuses in a Service (PORT is the container port). */
@@ -85,7 +85,7 @@ describe('events: every type a function emits has a trigger for its consumers', 
       .map((t) => t.spec.subscriber.ref.name)
       .sort();
 
-  // DESIGN §3: who consumes what.
+  // docs/architecture.md#events: who consumes what.
   it.each([
     [EventType.SourceRequested, ['acquire']],
     [EventType.SourceAcquired, ['learn']],
@@ -96,7 +96,7 @@ describe('events: every type a function emits has a trigger for its consumers', 
     expect(subscribersOf(type)).toEqual(consumers);
   });
 
-  it('answer.updated may have no trigger: it is for observers outside MultiVAC (DESIGN §3)', () => {
+  it('answer.updated may have no trigger: it is for observers outside MultiVAC', () => {
     const exempt = [EventType.AnswerUpdated];
     const catalogue = Object.values(EventType);
     expect(catalogue.filter((t) => subscribersOf(t).length === 0)).toEqual(exempt);
@@ -424,7 +424,8 @@ describe.skipIf(!hasKubectl).each(overlays())('overlay %s', (overlay) => {
       expect(problems).toEqual([]);
     });
 
-    // DESIGN §2, the public contract: method and path → function (or the edge's own answer).
+    // docs/architecture.md#http-api, the public contract: method and path → function (or the
+    // edge's own answer).
     it.each([
       ['GET', '/', 'question'],
       ['HEAD', '/', 'question'],

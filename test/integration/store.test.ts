@@ -51,7 +51,7 @@ describe('createStore', () => {
 });
 
 describe('ensureIndexes', () => {
-  it('creates every index of the design, twice without error', async () => {
+  it('creates every index of the data model, twice without error', async () => {
     const first = await ensureIndexes(db);
     const second = await ensureIndexes(db);
     expect(second).toEqual(first);

@@ -15,7 +15,10 @@ export interface FunctionSource {
   kind: Kind;
 }
 
-/** STYLE rule 1: lowercase, starts with a letter, at most 63 characters (a DNS label). */
+/**
+ * One name everywhere (docs/architecture.md#components): lowercase, starts with a letter, at most
+ * 63 characters (a DNS label).
+ */
 export const isValidName = (name: string) =>
   /^[a-z][a-z0-9-]{0,62}$/.test(name) && !name.endsWith('-');
 

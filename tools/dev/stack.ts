@@ -95,9 +95,10 @@ const httpReady = (url: string) => async () => {
 };
 
 /**
- * The whole MultiVAC on one machine (DESIGN §9): Redis and a MongoDB-wire server, the broker
- * (always on), every function as its own process from its bundle — started on its first request or
- * delivery and stopped when idle, like Knative — and a gateway that routes like production.
+ * The whole MultiVAC on one machine (docs/architecture.md#local-stack): Redis and a MongoDB-wire
+ * server, the broker (always on), every function as its own process from its bundle — started on
+ * its first request or delivery and stopped when idle, like Knative — and a gateway that routes
+ * like production.
  */
 export async function startStack(options: StackOptions): Promise<Stack> {
   const {

@@ -1,6 +1,6 @@
 /**
- * The embedded defaults of DESIGN §9: a Redis and a MongoDB-wire server for `npm start`, the tests
- * and CI. Tools only; function code never imports this.
+ * The embedded defaults (docs/architecture.md#local-stack): a Redis and a MongoDB-wire server for
+ * `npm start`, the tests and CI. Tools only; function code never imports this.
  */
 import { join } from 'node:path';
 import { startMongo, type MongoService } from './mongo';

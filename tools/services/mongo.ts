@@ -79,9 +79,10 @@ async function startProcess(
 }
 
 /**
- * The MongoDB-wire server, in the order of DESIGN §9: MONGODB_URI; a `mongod` on PATH; FerretDB
- * (SQLite handler; built with Go into the cache when missing); mongodb-memory-server when it is
- * installed and can fetch its binary. Anything else ends in one line saying how to get one.
+ * The MongoDB-wire server, in the order docs/architecture.md#local-stack gives: MONGODB_URI; a
+ * `mongod` on PATH; FerretDB (SQLite handler; built with Go into the cache when missing);
+ * mongodb-memory-server when it is installed and can fetch its binary. Anything else ends in one
+ * line saying how to get one.
  */
 export async function startMongo(options: MongoOptions): Promise<MongoService> {
   const { dataDir, env = process.env, install = true, log } = options;

@@ -57,7 +57,7 @@ export function pingRedis(port: number, host = '127.0.0.1'): Promise<boolean> {
 /**
  * REDIS_URL if set, else a `redis-server` from PATH on 127.0.0.1 with its own data directory:
  * AOF on (the broker's streams must survive a restart), no RDB snapshots, and `volatile-lru` so
- * only keys with a TTL (the cache) can ever be evicted — never the streams (DESIGN §4).
+ * only keys with a TTL (the cache) can be evicted, never the streams (docs/broker.md#guarantees).
  */
 export async function startRedis({
   dataDir,

@@ -69,9 +69,9 @@ export function gitIgnores(path: string): boolean {
 }
 
 /**
- * The functions: one folder per deployable function (DESIGN §1). While `functions/` is being
- * written some folders may be missing; the design names six, and the manifests are checked
- * against both lists.
+ * The functions: one folder per deployable function (docs/architecture.md#components).
+ * While `functions/` is being written some folders may be missing; the architecture names six,
+ * and the manifests are checked against both lists.
  */
 export const DESIGNED_FUNCTIONS = ['question', 'data', 'process', 'acquire', 'learn', 'broker'];
 
