@@ -20,6 +20,7 @@ const BENCHMARKS: Record<string, () => Promise<Benchmark>> = {
   broker: async () => (await import('./broker')).run,
   http: async () => (await import('./http')).run,
   pipeline: async () => (await import('./pipeline')).run,
+  store: async () => (await import('./store')).run,
 };
 
 async function main(): Promise<void> {
