@@ -30,7 +30,7 @@ export function acquireFunction(env?: Env): CloudEventFunction {
     maxRedirects: config.MULTIVAC_FETCH_MAX_REDIRECTS,
   };
   const handler = acquireHandler({
-    db: databaseFor(config, 'acquire'),
+    db: databaseFor(config, 'acquire', metrics),
     emit: sinkEmitter(config, metrics),
     fetchPage: (url) => safeFetch(url, fetchOptions),
     maxAttempts: config.MULTIVAC_FETCH_MAX_ATTEMPTS,

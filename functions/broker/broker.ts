@@ -1,7 +1,8 @@
 import { createServer, type Server } from 'node:http';
+import type { Redis } from 'ioredis';
 import type { AddressInfo } from 'node:net';
 import { Agent } from 'undici';
-import { createRedis } from '../../shared/cache/index';
+import { redisFor } from '../../shared/runtime/context';
 import type { BrokerConfig } from '../../shared/config/index';
 import type { Logger } from '../../shared/log/index';
 import {
@@ -52,7 +53,7 @@ export async function startBroker({ config, consumer, log }: StartOptions): Prom
   });
   const keys = brokerKeys(config.MULTIVAC_STREAM);
   const metrics = brokerMetrics(metricsForProcess('broker'));
-  const commands = createRedis(config.REDIS_URL);
+  const commands = redisFor(config.REDIS_URL, metrics.base);
   const redis = () => commands.client();
   const publish = createPublisher(redis, keys, config.MULTIVAC_DEDUP_TTL_SECONDS);
   const http = new Agent({
@@ -105,7 +106,7 @@ export async function startBroker({ config, consumer, log }: StartOptions): Prom
         retryScanMs: config.MULTIVAC_RETRY_SCAN_MS,
         visibilityMs: visibilityTimeoutMs(trigger, config.MULTIVAC_VISIBILITY_MARGIN_MS),
         redis,
-        reader: createRedis(config.REDIS_URL, { maxRetriesPerRequest: null }),
+        reader: redisFor(config.REDIS_URL, metrics.base, { maxRetriesPerRequest: null }),
         http,
         publish,
         maxEventBytes: config.MULTIVAC_MAX_EVENT_BYTES,
@@ -149,7 +150,7 @@ export async function startBroker({ config, consumer, log }: StartOptions): Prom
  * groups, and names groups on the stream that no trigger owns (they still hold trimming back).
  */
 async function prepareRedis(
-  redis: Awaited<ReturnType<ReturnType<typeof createRedis>['client']>>,
+  redis: Redis,
   stream: string,
   triggers: readonly Trigger[],
   log: Logger,

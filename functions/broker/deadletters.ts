@@ -5,7 +5,8 @@ import { deliver, type Attempt } from './deliver';
 import { fieldMap } from './entry';
 import type { BrokerKeys } from './keys';
 import type { DeadLetterKind } from './metrics';
-import { DEAD_LETTER, REDRIVE, runScript } from './scripts';
+import { DEAD_LETTER, REDRIVE } from './scripts';
+import { runScript } from '../../shared/redis/index';
 
 /** Why an entry is dead-lettered. */
 export interface Failure {

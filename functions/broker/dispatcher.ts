@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import type { Redis } from 'ioredis';
 import type { Dispatcher } from 'undici';
-import type { RedisHandle } from '../../shared/cache/index';
+import type { RedisHandle } from '../../shared/redis/index';
 import { eventLogger, type Logger } from '../../shared/log/index';
 import { backoffMs, maxAttempts } from './backoff';
 import { Batcher } from './batcher';

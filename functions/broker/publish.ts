@@ -1,7 +1,8 @@
 import type { Redis } from 'ioredis';
 import type { EventJson } from './codec';
 import type { BrokerKeys } from './keys';
-import { PUBLISH, runScript } from './scripts';
+import { PUBLISH } from './scripts';
+import { runScript } from '../../shared/redis/index';
 
 /** An event whose serialized form is larger than the per-event limit. */
 export class EventTooLargeError extends Error {

@@ -1,37 +1,10 @@
-import { createHash } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import { defineScript as script } from '../../shared/redis/index';
 
 /**
  * The broker's Lua scripts. Each runs atomically in Redis, which is what makes a batch
  * all-or-nothing, a dead letter and its acknowledgement one step, and trimming safe against a
- * concurrent read. They are plain (shebang-less) scripts, so Redis checks memory once, before
- * their first write, and never stops one half-way.
+ * concurrent read.
  */
-export interface Script {
-  readonly lua: string;
-  readonly sha: string;
-}
-
-const script = (lua: string): Script => ({
-  lua,
-  sha: createHash('sha1').update(lua).digest('hex'),
-});
-
-/** Runs a script by its SHA, loading it on the first NOSCRIPT. */
-export async function runScript(
-  redis: Redis,
-  { lua, sha }: Script,
-  keys: readonly string[],
-  args: readonly (string | number)[],
-): Promise<unknown> {
-  try {
-    return await redis.evalsha(sha, keys.length, ...keys, ...args);
-  } catch (err) {
-    if (!String((err as Error).message).startsWith('NOSCRIPT')) throw err;
-    return redis.eval(lua, keys.length, ...keys, ...args);
-  }
-}
-
 /**
  * Appends events that were not seen before. KEYS: stream, then one dedup key per event;
  * ARGV: TTL in seconds, then one event JSON per event. Returns per event its entry id, or ''

@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { BrokerKeys } from './keys';
-import { runScript, TRIM } from './scripts';
+import { TRIM } from './scripts';
+import { runScript } from '../../shared/redis/index';
 
 /** What one trim did: entries removed and the lowest id kept. */
 export interface TrimResult {

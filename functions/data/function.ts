@@ -1,9 +1,8 @@
 import type { HttpFunction } from '@google-cloud/functions-framework';
-import { createRedis } from '../../shared/cache/index';
 import { dataConfig, type Env } from '../../shared/config/index';
 import { createAddressPolicy, normalizeUrl } from '../../shared/fetch/index';
 import { createRouter } from '../../shared/http/index';
-import { databaseFor, functionContext, sinkEmitter } from '../../shared/runtime/index';
+import { databaseFor, redisFor, functionContext, sinkEmitter } from '../../shared/runtime/index';
 import { clientAddress } from './client-address';
 import { createRateLimit } from './rate-limit';
 import { dataRoutes } from './routes';
@@ -18,13 +17,13 @@ export function dataFunction(env?: Env): HttpFunction {
   const addressPolicy = createAddressPolicy(config.MULTIVAC_FETCH_ALLOWED_CIDRS);
   const limit = createRateLimit({
     // Writes wait briefly for Redis rather than fail; the limiter falls back to memory if it is away.
-    redis: createRedis(config.REDIS_URL, { maxRetriesPerRequest: 1 }),
+    redis: redisFor(config.REDIS_URL, metrics, { maxRetriesPerRequest: 1 }),
     perMinute: config.MULTIVAC_RATE_LIMIT_PER_MINUTE,
     keyPrefix: `${config.MULTIVAC_CACHE_PREFIX}:ratelimit:data`,
     log,
   });
   const routes = dataRoutes({
-    db: databaseFor(config, 'data'),
+    db: databaseFor(config, 'data', metrics),
     emit: sinkEmitter(config, metrics),
     normalizeUrl: (input) => normalizeUrl(input, { addressPolicy }),
     rateLimit: (ctx) => limit(clientAddress(ctx.req, config.MULTIVAC_TRUSTED_PROXY_HOPS)),

@@ -1,5 +1,5 @@
 import type { RateLimiterAbstract, RateLimiterRes } from 'rate-limiter-flexible';
-import type { RedisHandle } from '../../shared/cache/index';
+import type { RedisHandle } from '../../shared/redis/index';
 import { HttpError } from '../../shared/http/index';
 import type { Logger } from '../../shared/log/index';
 

@@ -1,10 +1,11 @@
 import type { CloudEventFunction } from '@google-cloud/functions-framework';
-import { createCache, createRedis } from '../../shared/cache/index';
+import { createCache } from '../../shared/cache/index';
 import { learnConfig, type Env } from '../../shared/config/index';
 import { EventType } from '../../shared/events/index';
 import { QUESTION, lexiconFrom, queryTerms } from '../../shared/knowledge/index';
 import {
   databaseFor,
+  redisFor,
   eventFunction,
   functionContext,
   sinkEmitter,
@@ -30,9 +31,9 @@ export function learnFunction(env?: Env): CloudEventFunction {
     'Confidence of the newest answer stored.',
   );
   const deps: LearnDeps = {
-    db: databaseFor(config, 'learn'),
+    db: databaseFor(config, 'learn', metrics),
     emit: sinkEmitter(config, metrics),
-    cache: createCache(createRedis(config.REDIS_URL), config.MULTIVAC_CACHE_PREFIX),
+    cache: createCache(redisFor(config.REDIS_URL, metrics), config.MULTIVAC_CACHE_PREFIX),
     cacheTtlSeconds: config.MULTIVAC_CACHE_TTL_SECONDS,
     query: queryTerms(QUESTION, lexiconFrom(config.MULTIVAC_LEXICON)),
     thresholds: {

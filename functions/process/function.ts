@@ -11,7 +11,7 @@ import { processRoutes } from './routes';
 export function processFunction(env?: Env): HttpFunction {
   const { config, log, metrics } = functionContext('process', processConfig, env);
   const routes = processRoutes({
-    db: databaseFor(config, 'process'),
+    db: databaseFor(config, 'process', metrics),
     emit: sinkEmitter(config, metrics),
   });
   return createRouter(routes, { log, metrics, projectId: config.GOOGLE_CLOUD_PROJECT });

@@ -1,11 +1,6 @@
 import type { Db } from 'mongodb';
-import {
-  NO_ANSWER,
-  getCachedAnswer,
-  setCachedAnswer,
-  type AnswerView,
-  type Cache,
-} from '../../shared/cache/index';
+import { getCachedAnswer, setCachedAnswer, type Cache } from '../../shared/cache/index';
+import { NO_ANSWER, type AnswerView } from '../../shared/knowledge/index';
 import type { Logger } from '../../shared/log/index';
 import { answerToView, latestAnswer } from '../../shared/store/index';
 

@@ -1,8 +1,8 @@
 import type { HttpFunction } from '@google-cloud/functions-framework';
-import { createCache, createRedis } from '../../shared/cache/index';
+import { createCache } from '../../shared/cache/index';
 import { questionConfig, type Env } from '../../shared/config/index';
 import { createRouter } from '../../shared/http/index';
-import { databaseFor, functionContext } from '../../shared/runtime/index';
+import { databaseFor, redisFor, functionContext } from '../../shared/runtime/index';
 import { answerSource } from './answer-source';
 import { questionRoutes } from './routes';
 
@@ -19,10 +19,10 @@ export function questionFunction(env?: Env): HttpFunction {
   const currentAnswer = answerSource({
     // A cache with a fallback must fail fast while Redis is away, not queue requests behind it.
     cache: createCache(
-      createRedis(config.REDIS_URL, { enableOfflineQueue: false, maxRetriesPerRequest: 0 }),
+      redisFor(config.REDIS_URL, metrics, { enableOfflineQueue: false, maxRetriesPerRequest: 0 }),
       config.MULTIVAC_CACHE_PREFIX,
     ),
-    db: databaseFor(config, 'question'),
+    db: databaseFor(config, 'question', metrics),
     ttlSeconds: config.MULTIVAC_CACHE_TTL_SECONDS,
     log,
   });

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { RedisHandle } from './redis';
+import type { RedisHandle } from '../redis/index';
 
 export interface Cache {
   /** The namespaced key for `parts` (`<namespace>:<part>:<part>`). */

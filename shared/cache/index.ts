@@ -1,11 +1,3 @@
-/** Redis: a lazily connected client and the namespaced JSON cache with TTLs. */
-export { createRedis, type RedisHandle } from './redis';
+/** JSON values in Redis with a TTL, and the cached current answer. */
 export { createCache, type Cache } from './cache';
-export {
-  answerView,
-  getCachedAnswer,
-  setCachedAnswer,
-  INSUFFICIENT_ANSWER,
-  NO_ANSWER,
-  type AnswerView,
-} from './answer';
+export { getCachedAnswer, setCachedAnswer } from './answer';

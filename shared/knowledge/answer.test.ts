@@ -1,12 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { answerView } from '../cache/answer';
-import {
-  INSUFFICIENT_ANSWER,
-  composeAnswer,
-  insufficientAnswer,
-  planAnswer,
-  type AnswerPlan,
-} from './answer';
+import { INSUFFICIENT_ANSWER, answerView } from './answer-view';
+import { composeAnswer, insufficientAnswer, planAnswer, type AnswerPlan } from './answer';
 import { analyzeDocument } from './passages';
 import { theQuery } from './query';
 import type { Candidate } from './rank';

@@ -1,13 +1,10 @@
-import { INSUFFICIENT_ANSWER, type AnswerView } from '../cache/answer';
+import { INSUFFICIENT_ANSWER, type AnswerView } from './answer-view';
 import { confidence } from './confidence';
 import { selectPassages, MMR, type MmrOptions } from './mmr';
 import type { Query } from './query';
 import { rank, type Candidate, type RankedPassage } from './rank';
 import type { CorpusStats } from './stats';
 import { assessSufficiency, isRelevant, type Sufficiency, type Thresholds } from './sufficiency';
-
-/** What MultiVAC says until it knows enough: the one constant the cache and the API share. */
-export { INSUFFICIENT_ANSWER };
 
 /** The fields of the answer view the engine decides (`learn` adds `knowledgeVersion`, `updatedAt`). */
 export type AnswerFields = Omit<AnswerView, 'knowledgeVersion' | 'updatedAt'>;

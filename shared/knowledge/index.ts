@@ -4,8 +4,8 @@
  * folds contributions into {@link CorpusStats}, and when a job completes plans and composes the
  * answer ({@link planAnswer}, {@link composeAnswer}). See docs/answer-engine.md.
  */
+export { INSUFFICIENT_ANSWER, NO_ANSWER, answerView, type AnswerView } from './answer-view';
 export {
-  INSUFFICIENT_ANSWER,
   composeAnswer,
   insufficientAnswer,
   planAnswer,

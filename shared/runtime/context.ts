@@ -4,6 +4,7 @@ import { parseConfig, type Env } from '../config/index';
 import { createEmitter, type Emit } from '../events/index';
 import { createLogger, type Logger } from '../log/index';
 import { metricsForProcess, type Metrics } from '../metrics/index';
+import { createRedis, type RedisClientOptions, type RedisHandle } from '../redis/index';
 import { createStore, ensureIndexes } from '../store/index';
 import { lazy } from './lazy';
 
@@ -40,8 +41,19 @@ export function functionContext<S extends z.ZodType>(
 export function databaseFor(
   config: { MONGODB_URI: string; MONGODB_DB: string },
   appName: string,
+  metrics?: Metrics,
 ): () => Promise<Db> {
-  const store = createStore({ uri: config.MONGODB_URI, dbName: config.MONGODB_DB, appName });
+  const commands = metrics?.counter(
+    'multivac_mongodb_commands_total',
+    'Commands sent to MongoDB, by command name (driver command monitoring).',
+    ['command'],
+  );
+  const store = createStore({
+    uri: config.MONGODB_URI,
+    dbName: config.MONGODB_DB,
+    appName,
+    ...(commands ? { onCommand: (command: string) => commands.inc({ command }) } : {}),
+  });
   const indexes = lazy(async () => {
     await ensureIndexes(await store.db());
   });
@@ -61,4 +73,21 @@ export function sinkEmitter(
     timeoutMs: config.MULTIVAC_EMIT_TIMEOUT_MS,
     onEmitted: (event) => metrics.emitted.inc({ type: event.type }),
   });
+}
+
+/**
+ * A Redis client of this process whose commands are counted in
+ * `multivac_redis_commands_total` (round trips, by command).
+ */
+export function redisFor(
+  url: string,
+  metrics: Metrics,
+  options: RedisClientOptions = {},
+): RedisHandle {
+  const commands = metrics.counter(
+    'multivac_redis_commands_total',
+    'Commands sent to Redis, by command name (a Lua script is one EVALSHA).',
+    ['command'],
+  );
+  return createRedis(url, { ...options, onCommand: (command) => commands.inc({ command }) });
 }

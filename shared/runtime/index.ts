@@ -3,7 +3,13 @@ export { createFunctionServer, listen, type FunctionServerOptions, type Signatur
 export { runFunction, type RunningFunction } from './main';
 export { readBody, BodyTooLargeError } from './body';
 export { lazy, once } from './lazy';
-export { functionContext, databaseFor, sinkEmitter, type FunctionContext } from './context';
+export {
+  functionContext,
+  databaseFor,
+  redisFor,
+  sinkEmitter,
+  type FunctionContext,
+} from './context';
 export {
   eventFunction,
   type EventHandler,

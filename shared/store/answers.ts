@@ -1,5 +1,5 @@
 import type { Db } from 'mongodb';
-import type { AnswerView } from '../cache/index';
+import type { AnswerView } from '../knowledge/index';
 import { collections, type AnswerDoc } from './collections';
 
 /** The newest answer version, or null before the first job ever finished. */

@@ -6,6 +6,11 @@ export interface StoreOptions {
   /** Shows up in server logs and `currentOp`. */
   appName?: string;
   clientOptions?: MongoClientOptions;
+  /**
+   * Told the name of every command the driver sends (its command monitoring): how many round
+   * trips a function makes is the figure that matters on a server that scans.
+   */
+  onCommand?: (name: string) => void;
 }
 
 export interface Store {
@@ -27,6 +32,7 @@ export function createStore({
   dbName,
   appName = 'multivac',
   clientOptions,
+  onCommand,
 }: StoreOptions): Store {
   let connecting: Promise<{ client: MongoClient; db: Db; stuck(): boolean }> | undefined;
   const connect = async () => {
@@ -38,8 +44,10 @@ export function createStore({
       heartbeatFrequencyMS: 5000,
       // Writes are made idempotent by the callers; retrying them is therefore safe.
       retryWrites: true,
+      ...(onCommand ? { monitorCommands: true } : {}),
       ...clientOptions,
     });
+    if (onCommand) client.on('commandStarted', (event) => onCommand(event.commandName));
     // Driver 7 against FerretDB 1.24 can, after a graceful server restart, keep a monitor whose
     // check never finishes: every operation then fails with a server-selection error until the
     // process dies (docs/reliability.md). Such a client is recognised by silence — no successful

@@ -1,12 +1,8 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import {
-  createCache,
-  createRedis,
-  getCachedAnswer,
-  setCachedAnswer,
-  type AnswerView,
-} from '../../shared/cache/index';
+import { createCache, getCachedAnswer, setCachedAnswer } from '../../shared/cache/index';
+import { createRedis } from '../../shared/redis/index';
+import { type AnswerView } from '../../shared/knowledge/index';
 import { servers, uniquePrefix } from '../support/isolation';
 
 const redis = createRedis(servers().redisUrl);

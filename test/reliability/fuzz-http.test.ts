@@ -14,12 +14,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dataFunction } from '../../functions/data/function';
 import { processFunction } from '../../functions/process/function';
 import { questionFunction } from '../../functions/question/function';
-import {
-  createCache,
-  createRedis,
-  getCachedAnswer,
-  setCachedAnswer,
-} from '../../shared/cache/index';
+import { createCache, getCachedAnswer, setCachedAnswer } from '../../shared/cache/index';
+import { createRedis } from '../../shared/redis/index';
 import {
   answerToView,
   collections,

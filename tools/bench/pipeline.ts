@@ -17,6 +17,16 @@ import { analyzeDocument, theQuery } from '../../shared/knowledge/index';
 import { startCorpusServer, type CorpusServer } from '../../test/corpus/server';
 import { discoverFunctions } from '../build/index';
 import { startStack, type Stack } from '../dev/stack';
+import {
+  difference,
+  mongoCommands,
+  perPage,
+  redisClientCommands,
+  redisServerCommands,
+  resetRedisCounts,
+  sum,
+  type Counts,
+} from './commands';
 import { stackPeakRss } from './proc';
 import { ratio } from './stats';
 import { SkipBenchmark, type Benchmark } from './types';
@@ -39,6 +49,11 @@ interface Measured {
   job: Job;
   answer: { status: string; confidence: number; sources: unknown[] };
   rss: Record<string, string>;
+  /** MongoDB and Redis commands sent by every process of the stack during the run. */
+  mongo: Counts;
+  redis: Counts;
+  /** Redis's own count, which adds the calls made inside Lua scripts. */
+  redisServer: Counts;
 }
 
 async function parallel(total: number, concurrency: number, task: (i: number) => Promise<void>) {
@@ -92,6 +107,9 @@ async function pipeline(docs: number, corpus: CorpusServer, timeoutMs: number): 
       return { status: res.statusCode, text };
     };
 
+    const mongoBefore = await mongoCommands(stack);
+    const redisBefore = await redisClientCommands(stack);
+    await resetRedisCounts(stack.services.redis.url);
     const started = performance.now();
     await parallel(docs, CONCURRENCY, async (n) => {
       const res = await call('PUT', '/multivac/data', { url: pageUrl(corpus, n) });
@@ -112,6 +130,9 @@ async function pipeline(docs: number, corpus: CorpusServer, timeoutMs: number): 
       await new Promise((r) => setTimeout(r, 200));
     }
     const finished = performance.now();
+    const mongo = difference(await mongoCommands(stack), mongoBefore);
+    const redis = difference(await redisClientCommands(stack), redisBefore);
+    const redisServer = await redisServerCommands(stack.services.redis.url);
     const answer = JSON.parse(
       (await call('GET', '/multivac', undefined, { accept: 'application/json' })).text,
     ) as Measured['answer'];
@@ -122,6 +143,9 @@ async function pipeline(docs: number, corpus: CorpusServer, timeoutMs: number): 
       job,
       answer,
       rss: await stackPeakRss(stack),
+      mongo,
+      redis,
+      redisServer,
     };
   } catch (err) {
     if (lines.length) console.error(lines.slice(-40).join('\n'));
@@ -174,6 +198,8 @@ export const run: Benchmark = async ({ quick }) => {
       'vs in-process': ratio(m.wallSeconds, baseline.get(m.docs)!),
       job: `${m.job.state} ${m.job.done}/${m.job.total ?? '?'}${m.job.failed ? `, ${m.job.failed} failed` : ''}`,
       answer: `${m.answer.status} ${Number(m.answer.confidence ?? 0).toFixed(2)}`,
+      'MongoDB cmds/doc': Number((sum(m.mongo) / m.docs).toFixed(1)),
+      'Redis cmds/doc': Number((sum(m.redis) / m.docs).toFixed(1)),
     }));
     const [small, large] = measured as [Measured, Measured];
     const rssColumns = Object.keys(large.rss);
@@ -187,6 +213,10 @@ export const run: Benchmark = async ({ quick }) => {
       notes: [
         `cost per document, ${large.docs} vs ${small.docs} docs: ${ratio(perDoc(large), perDoc(small))} (1.00× = linear)`,
         ...rssNotes,
+        ...measured.flatMap((m) => [
+          `MongoDB commands per doc at ${m.docs} docs: ${perPage(m.mongo, m.docs)}`,
+          `Redis commands per doc at ${m.docs} docs: ${perPage(m.redis, m.docs, 8)}; as Redis counts them, calls made inside Lua scripts included: ${(sum(m.redisServer) / m.docs).toFixed(1)} (${perPage(m.redisServer, m.docs, 8)})`,
+        ]),
         `wall = first PUT to the job's end (pages are fetched while they are still being PUT); ${CONCURRENCY} PUTs in flight; every function warm; a fresh stack and database per size`,
         'in-process = the same pages fetched, extracted (Readability) and analysed (passages, terms, scores) in this process, 16 at a time, with no queue, broker or database',
       ],
@@ -197,6 +227,16 @@ export const run: Benchmark = async ({ quick }) => {
           baseline: `${(m.docs / baseline.get(m.docs)!).toFixed(1)} in-process`,
           ratio: ratio(m.docs / m.wallSeconds, m.docs / baseline.get(m.docs)!),
         })),
+        ...measured.flatMap((m) => [
+          {
+            measurement: `MongoDB commands per doc, ${m.docs} docs`,
+            value: (sum(m.mongo) / m.docs).toFixed(1),
+          },
+          {
+            measurement: `Redis commands per doc, ${m.docs} docs`,
+            value: (sum(m.redis) / m.docs).toFixed(1),
+          },
+        ]),
         {
           measurement: `cost per doc, ${large.docs} vs ${small.docs}`,
           value: `${Math.round(perDoc(large))} ms`,

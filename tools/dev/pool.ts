@@ -61,6 +61,7 @@ export class FunctionProcess {
   /** Set by stop('shutdown'): the stack is going away, nothing starts this function again. */
   private closed = false;
   private idleTimer?: NodeJS.Timeout;
+  private metricsPort?: number;
   readonly target: ProxyTarget;
 
   constructor(private readonly options: FunctionProcessOptions) {
@@ -73,6 +74,13 @@ export class FunctionProcess {
 
   get pid(): number | undefined {
     return this.child?.pid;
+  }
+
+  /** Its Prometheus metrics while it runs (METRICS_PORT of its environment), if it has them. */
+  get metricsUrl(): string | undefined {
+    return this.metricsPort === undefined
+      ? undefined
+      : `http://127.0.0.1:${this.metricsPort}/metrics`;
   }
 
   /** Ensures the process serves and counts one request in; pair with release(). */
@@ -109,6 +117,7 @@ export class FunctionProcess {
     // program may hold them now (and might even answer /readyz). Take fresh ones if so.
     const port = await this.portToUse();
     const metricsPort = env.METRICS_PORT ? await stillFree(Number(env.METRICS_PORT)) : undefined;
+    this.metricsPort = metricsPort;
     const child = spawn(process.execPath, [...(this.options.nodeArgs ?? []), bundle], {
       env: {
         ...env,

@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createRedis } from '../../../shared/cache/index';
+import { createRedis } from '../../../shared/redis/index';
 import { servers, uniquePrefix } from '../../support/isolation';
 import {
   cloudEvent,

@@ -2,7 +2,7 @@ import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { brokerKeys } from '../../../functions/broker/keys';
 import { trimStream } from '../../../functions/broker/trim';
-import { createRedis } from '../../../shared/cache/index';
+import { createRedis } from '../../../shared/redis/index';
 import { servers, uniquePrefix } from '../../support/isolation';
 
 /**

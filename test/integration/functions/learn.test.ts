@@ -5,7 +5,7 @@ import { Redis } from 'ioredis';
 import type { Db } from 'mongodb';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { learnFunction } from '../../../functions/learn/function';
-import { answerView, INSUFFICIENT_ANSWER } from '../../../shared/cache/index';
+import { answerView, INSUFFICIENT_ANSWER } from '../../../shared/knowledge/index';
 import { EventType, makeEvent, type EventTypeName } from '../../../shared/events/index';
 import { contentHash } from '../../../shared/extract/index';
 import { collections, createStore, type Store } from '../../../shared/store/index';

@@ -2,14 +2,9 @@ import { http } from '@google-cloud/functions-framework';
 import type { Db } from 'mongodb';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { questionFunction } from '../../../functions/question/function';
-import {
-  INSUFFICIENT_ANSWER,
-  NO_ANSWER,
-  createCache,
-  createRedis,
-  setCachedAnswer,
-  type AnswerView,
-} from '../../../shared/cache/index';
+import { createCache, setCachedAnswer } from '../../../shared/cache/index';
+import { createRedis } from '../../../shared/redis/index';
+import { INSUFFICIENT_ANSWER, NO_ANSWER, type AnswerView } from '../../../shared/knowledge/index';
 import { collections, createStore, type AnswerDoc, type Store } from '../../../shared/store/index';
 import { serveFunction, type RunningTestFunction } from '../../support/function-server';
 import { servers, uniqueDbName, uniquePrefix } from '../../support/isolation';

@@ -7,6 +7,13 @@ export interface RedisHandle {
   quit(): Promise<void>;
 }
 
+export interface RedisClientOptions extends RedisOptions {
+  /** Told the name of every command this client sends (a round trip each; MULTI counts too). */
+  onCommand?: (name: string) => void;
+  /** Connection errors (they also reach callers as failed commands). */
+  onError?: (err: Error) => void;
+}
+
 /**
  * A lazily created, connected ioredis client. A failed first connection is forgotten so the next
  * call tries again. Afterwards ioredis reconnects by itself; while it is disconnected, commands
@@ -15,8 +22,7 @@ export interface RedisHandle {
  */
 export function createRedis(
   url: string,
-  options: RedisOptions = {},
-  onError: (err: Error) => void = () => {},
+  { onCommand, onError = () => {}, ...options }: RedisClientOptions = {},
 ): RedisHandle {
   let client: Promise<Redis> | undefined;
   const open = async () => {
@@ -28,9 +34,16 @@ export function createRedis(
       ...options,
       lazyConnect: true,
     });
-    // Connection errors also reach callers as failed commands; without a listener ioredis would
-    // print each reconnection attempt.
+    // Without a listener ioredis would print each reconnection attempt.
     redis.on('error', onError);
+    if (onCommand) {
+      // ioredis has no command hook; every command, pipelined or not, passes sendCommand.
+      const send = redis.sendCommand.bind(redis);
+      redis.sendCommand = (command, stream) => {
+        onCommand(command.name);
+        return send(command, stream);
+      };
+    }
     try {
       await redis.connect();
     } catch (err) {
