@@ -35,3 +35,56 @@ export async function claim(db: Db, id: string, owner: string, at = new Date()):
   if (await insertOnce(claims, { _id: id, owner, at })) return true;
   return (await claims.findOne({ _id: id }))?.owner === owner;
 }
+
+/** How long a job may hold claims without having committed its list (planning takes seconds). */
+export const UNCOMMITTED_CLAIM_MS = 15 * 60_000;
+
+/**
+ * Releases claims among `ids` whose owner can no longer use them, so that they never block a later
+ * job: the owner job has finished, is gone, or has held them for UNCOMMITTED_CLAIM_MS without
+ * committing the list they belong to (its planning failed for good, e.g. dead-lettered).
+ */
+export async function releaseStaleClaims(
+  db: Db,
+  ids: readonly string[],
+  committed: (jobId: string) => Promise<boolean>,
+  now = Date.now(),
+): Promise<void> {
+  if (ids.length === 0) return;
+  const { claims, jobs } = collections(db);
+  const held = await claims.find({ _id: { $in: [...ids] } }).toArray();
+  if (held.length === 0) return;
+  const owners = [...new Set(held.map((c) => c.owner))];
+  const states = new Map(
+    (await jobs.find({ _id: { $in: owners } }, { projection: { state: 1 } }).toArray()).map((j) => [
+      j._id,
+      j.state,
+    ]),
+  );
+  const stale = new Set<string>();
+  for (const owner of owners) {
+    const state = states.get(owner);
+    if (state === undefined || state === 'succeeded' || state === 'failed') stale.add(owner);
+  }
+  for (const c of held) {
+    if (stale.has(c.owner)) continue;
+    if (now - c.at.getTime() > UNCOMMITTED_CLAIM_MS && !(await committed(c.owner)))
+      stale.add(c.owner);
+  }
+  for (const owner of stale) {
+    const ids = held.filter((c) => c.owner === owner).map((c) => c._id);
+    // With the owner in the filter: a claim released and taken by another job meanwhile stays.
+    await claims.deleteMany({ _id: { $in: ids }, owner });
+  }
+}
+
+/** Releases claims `owner` took beyond those in `keep` (it lost the race to commit its list). */
+export async function releaseExtra(
+  db: Db,
+  owner: string,
+  taken: Iterable<string>,
+  keep: ReadonlySet<string>,
+): Promise<void> {
+  const extra = [...taken].filter((id) => !keep.has(id));
+  if (extra.length) await collections(db).claims.deleteMany({ _id: { $in: extra }, owner });
+}

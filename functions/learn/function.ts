@@ -2,16 +2,18 @@ import type { CloudEventFunction } from '@google-cloud/functions-framework';
 import { createCache } from '../../shared/cache/index';
 import { learnConfig, type Env } from '../../shared/config/index';
 import { EventType } from '../../shared/events/index';
+import { createFanIn } from '../../shared/fan-in/index';
 import { QUESTION, lexiconFrom, queryTerms } from '../../shared/knowledge/index';
 import {
   databaseFor,
-  redisFor,
   eventFunction,
   functionContext,
+  redisFor,
   sinkEmitter,
 } from '../../shared/runtime/index';
 import type { LearnDeps } from './deps';
 import { onDocumentLearn, onLearningRequested, onSourceOutcome } from './handlers';
+import { createWaitRegistry } from './wait-registry';
 
 const ACCEPTS = [
   EventType.LearningRequested,
@@ -30,11 +32,16 @@ export function learnFunction(env?: Env): CloudEventFunction {
     'multivac_answer_confidence',
     'Confidence of the newest answer stored.',
   );
+  const redis = redisFor(config.REDIS_URL, metrics);
+  const prefix = config.MULTIVAC_CACHE_PREFIX;
   const deps: LearnDeps = {
     db: databaseFor(config, 'learn', metrics),
     emit: sinkEmitter(config, metrics),
-    cache: createCache(redisFor(config.REDIS_URL, metrics), config.MULTIVAC_CACHE_PREFIX),
+    cache: createCache(redis, prefix),
     cacheTtlSeconds: config.MULTIVAC_CACHE_TTL_SECONDS,
+    fanIn: createFanIn({ redis, prefix }),
+    waits: createWaitRegistry({ redis, prefix }),
+    batchSize: config.MULTIVAC_LEARN_BATCH,
     query: queryTerms(QUESTION, lexiconFrom(config.MULTIVAC_LEXICON)),
     thresholds: {
       minPassages: config.MULTIVAC_MIN_PASSAGES,
@@ -51,8 +58,10 @@ export function learnFunction(env?: Env): CloudEventFunction {
           return onLearningRequested(event.data, deps, elog);
         case EventType.DocumentLearn:
           return onDocumentLearn(event.data, deps, elog);
+        case EventType.SourceAcquired:
+          return onSourceOutcome(event.data, 'done', deps, elog);
         default:
-          return onSourceOutcome(event.data, deps, elog);
+          return onSourceOutcome(event.data, 'failed', deps, elog);
       }
     },
     { log, metrics, projectId: config.GOOGLE_CLOUD_PROJECT },

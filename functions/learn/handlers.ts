@@ -1,159 +1,189 @@
 import type { Db } from 'mongodb';
-import type { EventData } from '../../shared/events/index';
-import type { EventType } from '../../shared/events/index';
+import type { EventData, EventType } from '../../shared/events/index';
+import type { FanInFact, FanInRecord } from '../../shared/fan-in/index';
 import type { Handled } from '../../shared/runtime/index';
 import {
   collections,
-  fanIn,
   jobFanInKey,
+  jobWaitKey,
+  readFacts,
+  recordFacts,
   type JobDoc,
-  type PlanDoc,
 } from '../../shared/store/index';
-import { claim } from './claims';
-import {
-  documentMember,
-  learnClaim,
-  sourceMember,
-  waitClaim,
-  type LearnDeps,
-  type Log,
-} from './deps';
+import { documentMember, sourceMember, waitClaim, type LearnDeps, type Log } from './deps';
 import { finishJob } from './finish';
-import { learnDocument } from './learn-document';
-import { fanOut, planJob, planTotal } from './plan';
+import { learnDocuments } from './learn-documents';
+import { fanOut, planDocuments } from './plan';
+import { claimWaits, settledWaits, waitRecord } from './waits';
 
 const finished = (job: JobDoc) => job.state === 'succeeded' || job.state === 'failed';
 
-/** `learning.requested`: plan the job, fan out its documents, and finish it at once if empty. */
+/** The finisher name of the planner's own count of sources that settled before it looked. */
+const PLANNER = 'planner';
+
+/**
+ * `learning.requested`: the job first waits for the sources still being fetched when it was
+ * created (registered so that their outcomes find it), then plans once they have all settled —
+ * at once when there are none.
+ */
 export async function onLearningRequested(
   { jobId }: EventData<typeof EventType.LearningRequested>,
   deps: LearnDeps,
   log: Log,
 ): Promise<Handled> {
   const db = await deps.db();
-  const { jobs, sources } = collections(db);
-  const job = await jobs.findOne({ _id: jobId });
+  const job = await collections(db).jobs.findOne({ _id: jobId });
   if (!job) {
     log.warn({ jobId }, 'no such job; acknowledged');
     return 'duplicate';
   }
   if (finished(job)) return 'duplicate';
-  const plan = await planJob(db, job);
-  const total = planTotal(plan);
-  await jobs.updateOne(
-    { _id: jobId, state: { $in: ['queued', 'running'] } },
-    { $set: { state: 'running', startedAt: job.startedAt ?? new Date(), total } },
-  );
-  log.info(
-    { jobId, documents: plan.documents.length, sources: plan.sources.length },
-    'learning job planned',
-  );
-  await fanOut(plan, deps.emit);
-  if (total === 0) {
-    await finishJob(db, jobId, 0, deps, log);
+  const waited = await claimWaits(db, job);
+  if (waited.length === 0) {
+    await plan(db, job, [], deps, log);
     return 'ok';
   }
-  // A waited source may have finished before its wait was claimed (its event then found no job
-  // waiting): resolve those here; the fan-in counts each member once either way.
-  if (plan.sources.length) {
-    const settled = await sources
-      .find(
-        { _id: { $in: plan.sources }, state: { $in: ['acquired', 'failed'] } },
-        { projection: { _id: 1 } },
-      )
-      .toArray();
-    for (const { _id } of settled) await resolveSource(db, job, plan, _id, deps, log);
-  }
+  // Registered before the settled sources are read: an outcome either finds the registration or
+  // is already settled in MongoDB when the planner reads the sources below.
+  await deps.waits.register(jobId, waited);
+  await deps.fanIn.open(jobWaitKey(jobId), waited.length);
+  await collections(db).jobs.updateOne(
+    { _id: jobId },
+    { $set: { state: 'running', startedAt: job.startedAt ?? new Date() } },
+  );
+  log.info({ jobId, waiting: waited.length }, 'learning job waits for pages being fetched');
+  const settled = await settledWaits(db, job, waited);
+  const counted = await deps.fanIn.count(db, jobWaitKey(jobId), settled, PLANNER, (d) =>
+    waitRecord(d, jobId),
+  );
+  if (counted.last) await plan(db, job, waited, deps, log);
   return 'ok';
 }
 
-/** `document.learn`: learn one document of a job and count it; the last one finishes the job. */
+/**
+ * `source.acquired` / `source.failed`: if a job waits for this source, count it; the outcome that
+ * completes the wait plans the job. Most pages are waited for by nobody, which one Redis read
+ * tells.
+ */
+export async function onSourceOutcome(
+  { sourceId }: { sourceId: string },
+  outcome: FanInFact['outcome'],
+  deps: LearnDeps,
+  log: Log,
+): Promise<Handled> {
+  let jobId = await deps.waits.lookup(sourceId);
+  const db = await deps.db();
+  if (jobId === 'unknown') jobId = await waiterFromClaims(db, sourceId, deps);
+  if (jobId === null) return 'duplicate';
+  const waitedJob = jobId;
+  const counted = await deps.fanIn.count(
+    db,
+    jobWaitKey(waitedJob),
+    [{ member: sourceId, outcome }],
+    sourceId,
+    (d) => waitRecord(d, waitedJob),
+  );
+  if (!counted.last) return counted.counted ? 'ok' : 'duplicate';
+  const job = await collections(db).jobs.findOne({ _id: waitedJob });
+  if (!job || finished(job)) return 'duplicate';
+  await plan(db, job, await claimWaits(db, job), deps, log);
+  return 'ok';
+}
+
+/**
+ * Redis has lost the registrations (or never had any): MongoDB's wait claim names the waiting
+ * job, if any. When no wait claim exists at all, nobody waits and Redis is told so, which makes
+ * every later check a Redis read again.
+ */
+async function waiterFromClaims(db: Db, sourceId: string, deps: LearnDeps): Promise<string | null> {
+  const { claims, jobs } = collections(db);
+  const wait = await claims.findOne({ _id: waitClaim(sourceId) });
+  if (wait) {
+    const job = await jobs.findOne({ _id: wait.owner }, { projection: { state: 1 } });
+    return job && !finished(job as JobDoc) ? wait.owner : null;
+  }
+  if (!(await claims.findOne({ _id: { $regex: '^wait\\|' } }))) await deps.waits.markNoneWaiting();
+  return null;
+}
+
+/**
+ * Plans the job (its waits have settled) and starts learning: the job's total is the documents
+ * it learns plus the waited sources that failed, which are counted at once; one `document.learn`
+ * per batch. Idempotent: the plan is committed once and the events have fixed ids.
+ */
+async function plan(
+  db: Db,
+  job: JobDoc,
+  waited: readonly string[],
+  deps: LearnDeps,
+  log: Log,
+): Promise<void> {
+  const failedSources = (await settledWaits(db, job, waited)).filter((f) => f.outcome === 'failed');
+  const documents = await planDocuments(db, job);
+  const total = documents.length + failedSources.length;
+  const key = jobFanInKey(job._id);
+  await collections(db).jobs.updateOne(
+    { _id: job._id },
+    { $set: { state: 'running', startedAt: job.startedAt ?? new Date(), total } },
+  );
+  await deps.fanIn.open(key, total);
+  log.info(
+    { jobId: job._id, documents: documents.length, failedSources: failedSources.length },
+    'learning job planned',
+  );
+  const facts = failedSources.map((f) => ({ member: sourceMember(f.member), outcome: f.outcome }));
+  await recordFacts(db, key, facts);
+  const counted = await deps.fanIn.count(db, key, facts, PLANNER, learnRecord);
+  await fanOut(job._id, documents, total, deps);
+  await deps.waits.release(waited);
+  if (total === 0 || counted.last) await finishJob(db, job._id, counted, deps, log);
+}
+
+/** The durable record of a job's learning: its total and the facts recorded so far. */
+async function learnRecord(db: Db, key: string): Promise<FanInRecord | null> {
+  const jobId = key.slice(jobFanInKey('').length);
+  const job = await collections(db).jobs.findOne({ _id: jobId }, { projection: { total: 1 } });
+  if (job?.total === undefined) return null;
+  return { total: job.total, facts: await readFacts(db, key) };
+}
+
+/** `document.learn`: learn a batch of a job's documents and count them; the last batch finishes. */
 export async function onDocumentLearn(
-  { jobId, documentId }: EventData<typeof EventType.DocumentLearn>,
+  { jobId, documentIds, total }: EventData<typeof EventType.DocumentLearn>,
   deps: LearnDeps,
   log: Log,
 ): Promise<Handled> {
   const db = await deps.db();
-  const { jobs, plans, documents } = collections(db);
+  const { jobs, documents } = collections(db);
   const job = await jobs.findOne({ _id: jobId });
   if (!job) {
     log.warn({ jobId }, 'no such job; acknowledged');
     return 'duplicate';
   }
   if (finished(job)) return 'duplicate';
-  const plan = await plans.findOne({ _id: jobId });
-  if (!plan || !plan.documents.includes(documentId)) {
-    log.warn({ jobId, documentId }, 'document is not part of the job; acknowledged');
-    return 'duplicate';
-  }
-  const doc = await documents.findOne({ _id: documentId });
-  if (doc) await learnDocument(db, doc, jobId, deps.query);
-  else log.warn({ documentId }, 'document vanished; counted as failed');
-  const counted = await fanIn(
+  const docs = await documents
+    .find({ _id: { $in: documentIds } }, { projection: { title: 1, text: 1, learnedBy: 1 } })
+    .toArray();
+  await learnDocuments(db, docs, jobId, deps.query);
+  const found = new Set(docs.map((d) => d._id));
+  for (const id of documentIds)
+    if (!found.has(id)) log.warn({ documentId: id }, 'document vanished; counted as failed');
+  const facts = documentIds.map((id) => ({
+    member: documentMember(id),
+    outcome: found.has(id) ? ('done' as const) : ('failed' as const),
+  }));
+  const key = jobFanInKey(jobId);
+  await recordFacts(db, key, facts);
+  const counted = await deps.fanIn.count(
     db,
-    jobFanInKey(jobId),
-    documentMember(documentId),
-    planTotal(plan),
-    doc ? 'done' : 'failed',
+    key,
+    facts,
+    documentMember(documentIds[0]!),
+    async (d, k) => {
+      const record = await learnRecord(d, k);
+      return record ?? { total, facts: await readFacts(d, k) };
+    },
   );
-  if (counted.last) await finishJob(db, jobId, planTotal(plan), deps, log);
-  return counted.counted ? 'ok' : 'duplicate';
-}
-
-/**
- * `source.acquired` / `source.failed`: if a running job waits for this source, learn its document
- * for that job (unless another job holds it) and count it. Thrown while the job's plan is not yet
- * stored, so the broker retries until it is.
- */
-export async function onSourceOutcome(
-  { sourceId }: { sourceId: string },
-  deps: LearnDeps,
-  log: Log,
-): Promise<Handled> {
-  const db = await deps.db();
-  const { claims, jobs, plans } = collections(db);
-  const wait = await claims.findOne({ _id: waitClaim(sourceId) });
-  if (!wait) return 'duplicate';
-  const job = await jobs.findOne({ _id: wait.owner });
-  if (!job || finished(job)) return 'duplicate';
-  const plan = await plans.findOne({ _id: job._id });
-  if (!plan)
-    throw new Error(`job ${job._id} waits for ${sourceId} but has not stored its plan yet`);
-  if (!plan.sources.includes(sourceId)) return 'duplicate';
-  return resolveSource(db, job, plan, sourceId, deps, log);
-}
-
-async function resolveSource(
-  db: Db,
-  job: JobDoc,
-  plan: PlanDoc,
-  sourceId: string,
-  deps: LearnDeps,
-  log: Log,
-): Promise<Handled> {
-  const { sources, documents } = collections(db);
-  const source = await sources.findOne({ _id: sourceId });
-  let outcome: 'done' | 'failed';
-  if (source?.state === 'acquired' && source.documentId) {
-    outcome = 'done';
-    const doc = await documents.findOne({ _id: source.documentId });
-    // Another job may hold the document: it learns it; this one only stops waiting.
-    if (doc && (await claim(db, learnClaim(doc._id), job._id)))
-      await learnDocument(db, doc, job._id, deps.query);
-  } else if (!source || source.state === 'failed' || source.requestedAt > job.createdAt) {
-    // Failed, gone, or fed again after this job started (only failed sources are re-queued).
-    outcome = 'failed';
-  } else {
-    log.info({ sourceId, state: source.state }, 'source still on its way; this event is stale');
-    return 'duplicate';
-  }
-  const counted = await fanIn(
-    db,
-    jobFanInKey(job._id),
-    sourceMember(sourceId),
-    planTotal(plan),
-    outcome,
-  );
-  if (counted.last) await finishJob(db, job._id, planTotal(plan), deps, log);
+  if (counted.last) await finishJob(db, jobId, counted, deps, log);
   return counted.counted ? 'ok' : 'duplicate';
 }

@@ -1,14 +1,18 @@
 import { randomBytes } from 'node:crypto';
 import type { Db } from 'mongodb';
-import { collections, fanInCounts, jobFanInKey, type JobDoc } from '../../shared/store/index';
+import type { FanIn } from '../../shared/fan-in/index';
+import { collections, jobFanInKey, jobWaitKey, type JobDoc } from '../../shared/store/index';
 
 /** The job as `GET /multivac/jobs/{id}` shows it. */
 export interface JobView {
   jobId: string;
   state: JobDoc['state'];
+  /** Documents to learn plus waited pages that failed; null until the job is planned. */
   total: number | null;
   done: number;
   failed: number;
+  /** Pages fed before the job that it still waits for (being fetched); 0 once it has planned. */
+  fetching: number;
   createdAt: string;
   startedAt: string | null;
   finishedAt: string | null;
@@ -32,17 +36,33 @@ export async function failJob(db: Db, jobId: string, reason: string): Promise<vo
   );
 }
 
-/** A job and its progress: live counts while it runs, the recorded ones once it has finished. */
-export async function readJob(db: Db, jobId: string): Promise<JobView | null> {
+/**
+ * A job and its progress: live counts from `learn`'s fan-ins in Redis while it runs (the pages it
+ * waits for, then the documents it learns), the recorded ones once it has finished. Progress is
+ * best effort: when Redis cannot tell, the job's recorded fields stand.
+ */
+export async function readJob(db: Db, jobId: string, fanIn: FanIn): Promise<JobView | null> {
   const job = await collections(db).jobs.findOne({ _id: jobId });
   if (!job) return null;
-  const live = job.state === 'running' ? await fanInCounts(db, jobFanInKey(jobId)) : undefined;
+  let total = job.total ?? null;
+  let done = job.done ?? 0;
+  let failed = job.failed ?? 0;
+  let fetching = 0;
+  if (job.state === 'running') {
+    const [learning, waiting] = await Promise.all([
+      fanIn.progress(jobFanInKey(jobId)).catch(() => null),
+      total === null ? fanIn.progress(jobWaitKey(jobId)).catch(() => null) : null,
+    ]);
+    if (learning) ({ total, done, failed } = learning);
+    else if (waiting) fetching = waiting.total - waiting.done - waiting.failed;
+  }
   return {
     jobId: job._id,
     state: job.state,
-    total: job.total ?? null,
-    done: live?.done ?? job.done ?? 0,
-    failed: live?.failed ?? job.failed ?? 0,
+    total,
+    done,
+    failed,
+    fetching,
     createdAt: job.createdAt.toISOString(),
     startedAt: job.startedAt?.toISOString() ?? null,
     finishedAt: job.finishedAt?.toISOString() ?? null,

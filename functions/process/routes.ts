@@ -1,4 +1,5 @@
 import type { Db } from 'mongodb';
+import type { FanIn } from '../../shared/fan-in/index';
 import { EventType, makeEvent, type Emit } from '../../shared/events/index';
 import { HttpError, type Route } from '../../shared/http/index';
 import { entityId } from '../../shared/events/index';
@@ -7,6 +8,8 @@ import { createJob, failJob, readJob } from './jobs';
 export interface ProcessDeps {
   db(): Promise<Db>;
   emit: Emit;
+  /** `learn`'s counts, read for live progress. */
+  fanIn: FanIn;
 }
 
 const SOURCE = '/multivac/process';
@@ -16,7 +19,7 @@ const SOURCE = '/multivac/process';
  * recorded before `learning.requested` is published, and marked failed if the broker refuses it, so
  * a job is never left queued with nothing on its way to `learn`.
  */
-export function processRoutes({ db, emit }: ProcessDeps): Route[] {
+export function processRoutes({ db, emit, fanIn }: ProcessDeps): Route[] {
   return [
     {
       method: 'POST',
@@ -54,7 +57,7 @@ export function processRoutes({ db, emit }: ProcessDeps): Route[] {
       async handler({ res, params }) {
         if (!entityId.safeParse(params.id).success)
           throw new HttpError(404, `no job ${JSON.stringify(params.id)}`);
-        const job = await readJob(await db(), params.id!);
+        const job = await readJob(await db(), params.id!, fanIn);
         if (!job) throw new HttpError(404, `no job ${params.id}`);
         res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' });
         res.end(JSON.stringify(job));

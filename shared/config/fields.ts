@@ -72,7 +72,7 @@ export const fetchPolicyFields = {
 
 export const cacheFields = {
   MULTIVAC_CACHE_TTL_SECONDS: positiveInt.default(3600),
-  /** Namespace of MultiVAC's cache keys, so one Redis can serve several installations. */
+  /** Namespace of MultiVAC's Redis keys (cache, job counts), so one Redis serves several installations. */
   MULTIVAC_CACHE_PREFIX: z
     .string()
     .regex(/^[A-Za-z0-9_.:-]{1,64}$/, 'must be 1-64 characters of [A-Za-z0-9_.:-]')

@@ -1,9 +1,18 @@
 import { z } from 'zod';
-import { httpFields, mongoFields, runtimeFields, sinkFields } from './fields';
+import {
+  cacheFields,
+  httpFields,
+  mongoFields,
+  redisFields,
+  runtimeFields,
+  sinkFields,
+} from './fields';
 
-/** `process`: creates learning jobs and reports their progress. */
+/** `process`: creates learning jobs and reports their progress (read from `learn`'s counts). */
 export const processConfig = z.object({
   ...runtimeFields,
+  ...redisFields,
+  MULTIVAC_CACHE_PREFIX: cacheFields.MULTIVAC_CACHE_PREFIX,
   ...mongoFields,
   ...sinkFields,
   ...httpFields,

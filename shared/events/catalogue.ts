@@ -37,7 +37,12 @@ export const eventDataSchemas = {
     reason: z.string().min(1).max(500),
   }),
   [EventType.LearningRequested]: z.strictObject({ jobId: entityId }),
-  [EventType.DocumentLearn]: z.strictObject({ jobId: entityId, documentId: entityId }),
+  /** A batch of a job's planned documents, and the job's total (so no learner reads the plan). */
+  [EventType.DocumentLearn]: z.strictObject({
+    jobId: entityId,
+    documentIds: z.array(entityId).min(1).max(1000),
+    total: z.number().int().positive(),
+  }),
   [EventType.AnswerUpdated]: z.strictObject({
     version: z.number().int().nonnegative(),
     status: z.enum(['insufficient', 'answered']),

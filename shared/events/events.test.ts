@@ -17,7 +17,7 @@ const valid: Record<EventTypeName, unknown> = {
   [EventType.SourceAcquired]: { sourceId: 's1', documentId: 'd1' },
   [EventType.SourceFailed]: { sourceId: 's1', reason: 'HTTP 404' },
   [EventType.LearningRequested]: { jobId: 'j1' },
-  [EventType.DocumentLearn]: { jobId: 'j1', documentId: 'd1' },
+  [EventType.DocumentLearn]: { jobId: 'j1', documentIds: ['d1'], total: 1 },
   [EventType.AnswerUpdated]: { version: 3, status: 'answered', confidence: 0.7 },
 };
 
@@ -26,7 +26,7 @@ const invalid: [EventTypeName, unknown, string][] = [
   [EventType.SourceRequested, { sourceId: 's1', url: 'file:///etc/passwd' }, 'http or https'],
   [EventType.SourceRequested, { sourceId: 's 1', url: 'https://x.org' }, 'sourceId'],
   [EventType.SourceFailed, { sourceId: 's1', reason: '' }, 'reason'],
-  [EventType.DocumentLearn, { jobId: 'j1', documentId: 'd1', extra: 1 }, 'extra'],
+  [EventType.DocumentLearn, { jobId: 'j1', documentIds: ['d1'], total: 1, extra: 1 }, 'extra'],
   [EventType.AnswerUpdated, { version: 1, status: 'maybe', confidence: 0.5 }, 'status'],
   [EventType.AnswerUpdated, { version: 1, status: 'answered', confidence: 1.5 }, 'confidence'],
   [EventType.LearningRequested, null, 'data'],
@@ -133,7 +133,7 @@ describe('parseEvent', () => {
 describe('eventsFromHttp', () => {
   const event = makeEvent(
     EventType.DocumentLearn,
-    { jobId: 'j1', documentId: 'd1' },
+    { jobId: 'j1', documentIds: ['d1'], total: 1 },
     { source, id: 'x1' },
   );
 
@@ -148,7 +148,7 @@ describe('eventsFromHttp', () => {
     expect(read).toMatchObject({
       id: 'x1',
       type: EventType.DocumentLearn,
-      data: { jobId: 'j1', documentId: 'd1' },
+      data: { jobId: 'j1', documentIds: ['d1'], total: 1 },
     });
   });
 
@@ -230,7 +230,7 @@ describe('createEmitter', () => {
     Array.from({ length: n }, (_, i) =>
       makeEvent(
         EventType.DocumentLearn,
-        { jobId: 'j', documentId: `d${i}` },
+        { jobId: 'j', documentIds: [`d${i}`], total: 1 },
         { source, id: `e${i}` },
       ),
     );
@@ -243,7 +243,11 @@ describe('createEmitter', () => {
       'ce-id': 'e0',
       'ce-type': EventType.DocumentLearn,
     });
-    expect(JSON.parse(messages[0]!.body as string)).toEqual({ jobId: 'j', documentId: 'd0' });
+    expect(JSON.parse(messages[0]!.body as string)).toEqual({
+      jobId: 'j',
+      documentIds: ['d0'],
+      total: 1,
+    });
   });
 
   it('sends several as batches of at most maxBatch', async () => {

@@ -13,6 +13,7 @@ export const CollectionName = Object.freeze({
   fanIn: 'fan_in',
   claims: 'claims',
   plans: 'plans',
+  planPages: 'plan_pages',
 } as const);
 
 export type SourceState = 'requested' | 'fetching' | 'acquired' | 'failed';
@@ -125,17 +126,30 @@ export interface ClaimDoc {
   at: Date;
 }
 
+/** The lists a learning job keeps: the sources it waits for, then the documents it learns. */
+export type JobListKind = 'waits' | 'plan';
+
 /**
- * What a learning job waits for, written once by whichever delivery of `learning.requested`
- * inserts it first (a unique insert: the one write atomic on every supported server).
+ * A job's list, committed once by whichever delivery of its event inserts this header first (a
+ * unique insert: the one write atomic on every supported server). `_id` is `<kind>|<jobId>`; the
+ * ids themselves are in `pages` pages of `plan_pages` written by `attempt`, so that no list, however
+ * long, comes near the 16 MiB document limit.
  */
-export interface PlanDoc {
+export interface JobListDoc {
   _id: string;
-  /** Documents this job learns (it holds their `learn|<id>` claims). */
-  documents: string[];
-  /** Sources still being fetched when it started (it holds their `wait|<id>` claims). */
-  sources: string[];
+  jobId: string;
+  kind: JobListKind;
+  attempt: string;
+  pages: number;
+  /** How many ids the list holds. */
+  count: number;
   createdAt: Date;
+}
+
+/** One page of a job's list: `_id` is `<kind>|<jobId>|<attempt>|<page>`. */
+export interface JobListPageDoc {
+  _id: string;
+  ids: string[];
 }
 
 export interface Collections {
@@ -148,7 +162,8 @@ export interface Collections {
   processedEvents: Collection<ProcessedEventDoc>;
   fanIn: Collection<FanInDoc>;
   claims: Collection<ClaimDoc>;
-  plans: Collection<PlanDoc>;
+  plans: Collection<JobListDoc>;
+  planPages: Collection<JobListPageDoc>;
 }
 
 /** Typed handles on every collection of `db`. */
@@ -163,6 +178,7 @@ export function collections(db: Db): Collections {
     processedEvents: db.collection<ProcessedEventDoc>(CollectionName.processedEvents),
     fanIn: db.collection<FanInDoc>(CollectionName.fanIn),
     claims: db.collection<ClaimDoc>(CollectionName.claims),
-    plans: db.collection<PlanDoc>(CollectionName.plans),
+    plans: db.collection<JobListDoc>(CollectionName.plans),
+    planPages: db.collection<JobListPageDoc>(CollectionName.planPages),
   };
 }

@@ -10,7 +10,7 @@ export {
   eventKey,
   sweepExpired,
 } from './idempotency';
-export { fanIn, fanInCount, fanInCounts, clearFanIn, type FanInResult } from './fan-in';
+export { recordFacts, readFacts, factCounts, clearFanIn } from './fan-in';
 export { isDuplicateKey, onlyDuplicates } from './errors';
-export { jobFanInKey } from './jobs';
+export { jobFanInKey, jobWaitKey } from './jobs';
 export { latestAnswer, answerToView } from './answers';

@@ -8,6 +8,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CloudEvent, HTTP } from 'cloudevents';
+import { readJobList } from '../../functions/learn/job-list';
 import { MongoClient, type Db } from 'mongodb';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { EventType } from '../../shared/events/index';
@@ -130,7 +131,7 @@ async function settled() {
 const counts = async () =>
   Object.fromEntries(
     await Promise.all(
-      ['sources', 'documents', 'passages', 'answers', 'jobs', 'plans'].map(
+      ['sources', 'documents', 'passages', 'answers', 'jobs', 'plans', 'plan_pages'].map(
         async (c) => [c, await db.collection(c).countDocuments()] as const,
       ),
     ),
@@ -166,11 +167,8 @@ describe('the scenario across functions and the broker', () => {
     expect(docs).toHaveLength(chosen.length);
     for (const doc of docs) expect([a, b]).toContain(doc.learnedBy);
 
-    const plans = await db
-      .collection<{ _id: string; documents: string[] }>('plans')
-      .find({ _id: { $in: [a, b] } })
-      .toArray();
-    const planned = plans.flatMap((p) => p.documents);
+    const plans = await Promise.all([a, b].map((jobId) => readJobList(db, 'plan', jobId)));
+    const planned = plans.flatMap((p) => p?.ids ?? []);
     expect(new Set(planned).size).toBe(planned.length);
 
     const answer = await answerJson();
@@ -195,10 +193,8 @@ describe('the scenario across functions and the broker', () => {
       .collection<{ _id: string; url: string; requestedAt: Date; documentId: string }>('sources')
       .findOne({ state: 'acquired' });
     const job = await db.collection<{ _id: string }>('jobs').findOne({ state: 'succeeded' });
-    const plan = await db
-      .collection<{ _id: string; documents: string[] }>('plans')
-      .findOne({ _id: job!._id });
-    const documentId = plan!.documents[0] ?? source!.documentId;
+    const plan = await readJobList(db, 'plan', job!._id);
+    const documentId = plan?.ids[0] ?? source!.documentId;
     const version = Number(answerBefore.knowledgeVersion);
 
     const events: { type: string; source: string; id: string; data: unknown }[] = [
@@ -229,8 +225,8 @@ describe('the scenario across functions and the broker', () => {
       {
         type: EventType.DocumentLearn,
         source: '/multivac/learn',
-        id: `document.learn:${job!._id}:${documentId}`,
-        data: { jobId: job!._id, documentId },
+        id: `document.learn:${job!._id}:0`,
+        data: { jobId: job!._id, documentIds: [documentId], total: 1 },
       },
       {
         type: EventType.AnswerUpdated,

@@ -46,7 +46,7 @@ beforeEach(() => {
 const event = (i: number) =>
   makeEvent(
     EventType.DocumentLearn,
-    { jobId: 'j', documentId: `d${i}` },
+    { jobId: 'j', documentIds: [`d${i}`], total: 1 },
     { source: '/multivac/test', id: `e${i}` },
   );
 
@@ -56,7 +56,7 @@ describe('emit to a real HTTP receiver', () => {
     expect(received).toHaveLength(1);
     expect(received[0]!.headers['ce-id']).toBe('e1');
     const [back] = eventsFromHttp(received[0]!.headers, received[0]!.body);
-    expect(back!.data).toEqual({ jobId: 'j', documentId: 'd1' });
+    expect(back!.data).toEqual({ jobId: 'j', documentIds: ['d1'], total: 1 });
   });
 
   it('delivers a batch as application/cloudevents-batch+json', async () => {

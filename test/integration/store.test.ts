@@ -7,10 +7,10 @@ import {
   createStore,
   ensureIndexes,
   eventKey,
-  fanIn,
-  fanInCount,
-  fanInCounts,
+  factCounts,
   markProcessed,
+  readFacts,
+  recordFacts,
   sweepExpired,
   upsertByKey,
   wasProcessed,
@@ -119,42 +119,19 @@ describe('idempotency helpers', () => {
   });
 });
 
-describe('fanIn', () => {
-  it('reports "last" exactly once when 100 concurrent members race', async () => {
-    const results = await Promise.all(
-      Array.from({ length: 100 }, (_, i) => fanIn(db, 'job-race', `doc-${i}`, 100)),
-    );
-    expect(results.filter((r) => r.last)).toHaveLength(1);
-    expect(results.every((r) => r.counted)).toBe(true);
-    expect(await fanInCount(db, 'job-race')).toBe(100);
-  });
-
-  it('counts duplicates once and never makes a duplicate the finisher', async () => {
-    const first = await Promise.all(
-      Array.from({ length: 3 }, (_, i) => fanIn(db, 'job-dup', `d${i}`, 4)),
-    );
-    expect(first.some((r) => r.last)).toBe(false);
-    const dups = await Promise.all(Array.from({ length: 20 }, () => fanIn(db, 'job-dup', 'd0', 4)));
-    expect(dups.every((r) => !r.counted && !r.last)).toBe(true);
-    const final = await fanIn(db, 'job-dup', 'd3', 4);
-    expect(final).toEqual({ counted: true, count: 4, last: true });
-    // A redelivery of the finisher's own event finishes again (it may have crashed half-way) …
-    expect((await fanIn(db, 'job-dup', 'd3', 4)).last).toBe(true);
-    // … while any other member's redelivery does not.
-    expect((await fanIn(db, 'job-dup', 'd1', 4)).last).toBe(false);
-  });
-
-  it('counts outcomes apart', async () => {
-    await fanIn(db, 'job-outcomes', 'ok-1', 3);
-    await fanIn(db, 'job-outcomes', 'bad-1', 3, 'failed');
-    const last = await fanIn(db, 'job-outcomes', 'ok-2', 3);
-    expect(last.last).toBe(true);
-    expect(await fanInCounts(db, 'job-outcomes')).toEqual({ done: 2, failed: 1 });
-  });
-
-  it('clears the facts of a finished fan-in', async () => {
-    await fanIn(db, 'job-clear', 'a', 1);
-    await clearFanIn(db, 'job-clear');
-    expect(await fanInCount(db, 'job-clear')).toBe(0);
+describe('fan-in facts', () => {
+  it('records each member once, reads and counts them by outcome, and clears them', async () => {
+    await recordFacts(db, 'job-facts', [
+      { member: 'a', outcome: 'done' },
+      { member: 'b', outcome: 'failed' },
+    ]);
+    await recordFacts(db, 'job-facts', [
+      { member: 'a', outcome: 'done' },
+      { member: 'c', outcome: 'done' },
+    ]);
+    expect((await readFacts(db, 'job-facts')).map((f) => f.member).sort()).toEqual(['a', 'b', 'c']);
+    expect(await factCounts(db, 'job-facts')).toEqual({ done: 2, failed: 1 });
+    await clearFanIn(db, 'job-facts');
+    expect(await readFacts(db, 'job-facts')).toEqual([]);
   });
 });

@@ -5,8 +5,14 @@ import { Redis } from 'ioredis';
 import type { Db } from 'mongodb';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { learnFunction } from '../../../functions/learn/function';
+import { readJobList } from '../../../functions/learn/job-list';
 import { answerView, INSUFFICIENT_ANSWER } from '../../../shared/knowledge/index';
-import { EventType, makeEvent, type EventTypeName } from '../../../shared/events/index';
+import {
+  EventType,
+  makeEvent,
+  type EventData,
+  type EventTypeName,
+} from '../../../shared/events/index';
 import { contentHash } from '../../../shared/extract/index';
 import { collections, createStore, type Store } from '../../../shared/store/index';
 import { corpusText } from '../../corpus/text';
@@ -15,6 +21,7 @@ import { servers, uniqueDbName, uniquePrefix } from '../../support/isolation';
 import { startEventSink, type EventSink } from '../../support/sink';
 
 const dbName = uniqueDbName('learn');
+const BATCH = 2;
 const prefix = uniquePrefix('learn').replaceAll(':', '.');
 let sink: EventSink;
 let fn: RunningTestFunction;
@@ -37,6 +44,8 @@ beforeAll(async () => {
       K_SINK: sink.url,
       LOG_LEVEL: 'silent',
       MULTIVAC_CACHE_PREFIX: prefix,
+      // Small batches, so that jobs of a few pages have several.
+      MULTIVAC_LEARN_BATCH: String(BATCH),
     }),
   );
   fn = await serveFunction('learn', 'cloudevent');
@@ -68,6 +77,11 @@ async function deliver(event: CloudEvent<unknown>, mode: 'binary' | 'structured'
 }
 
 const ofType = (type: EventTypeName) => sink.events.filter((e) => e.type === type);
+/** Every document the `document.learn` events received so far name. */
+const learnBatches = () =>
+  ofType(EventType.DocumentLearn) as CloudEvent<EventData<typeof EventType.DocumentLearn>>[];
+const plannedDocuments = () => learnBatches().flatMap((e) => e.data!.documentIds);
+const planOf = async (jobId: string) => (await readJobList(db, 'plan', jobId))?.ids;
 
 async function addDocuments(texts: readonly { path: string; title: string; text: string }[]) {
   const { documents, sources } = collections(db);
@@ -129,14 +143,16 @@ describe('learn through the Functions Framework', () => {
     const res = await deliver(requestLearning('job-empty'));
     expect(res.status).toBe(204);
     expect(await job('job-empty')).toMatchObject({ state: 'succeeded', total: 0 });
-    expect(ofType(EventType.DocumentLearn)).toHaveLength(0);
+    expect(learnBatches()).toHaveLength(0);
   });
 
   it('irrelevant pages learn to the insufficient answer', async () => {
     await addDocuments(irrelevant);
     await createJob('job-irrelevant');
     expect((await deliver(requestLearning('job-irrelevant'))).status).toBe(204);
-    expect(ofType(EventType.DocumentLearn)).toHaveLength(irrelevant.length);
+    expect(plannedDocuments()).toHaveLength(irrelevant.length);
+    expect(learnBatches()).toHaveLength(Math.ceil(irrelevant.length / BATCH));
+    expect(learnBatches().every((e) => e.data!.total === irrelevant.length)).toBe(true);
     expect(await job('job-irrelevant')).toMatchObject({
       state: 'running',
       total: irrelevant.length,
@@ -194,10 +210,11 @@ describe('learn through the Functions Framework', () => {
     await createJob('job-dup');
     await deliver(requestLearning('job-dup'));
     await deliver(requestLearning('job-dup'));
-    const learnEvents = ofType(EventType.DocumentLearn);
+    const learnEvents = learnBatches();
     // The re-planned delivery publishes the same ids, which the broker drops.
-    expect(new Set(learnEvents.map((e) => e.id)).size).toBe(3);
-    for (const event of learnEvents.slice(0, 3)) {
+    const batches = Math.ceil(3 / BATCH);
+    expect(new Set(learnEvents.map((e) => e.id)).size).toBe(batches);
+    for (const event of learnEvents.slice(0, batches)) {
       await deliver(event);
       await deliver(event);
     }
@@ -219,13 +236,12 @@ describe('learn through the Functions Framework', () => {
     await createJob('job-x');
     await createJob('job-y');
     await Promise.all([deliver(requestLearning('job-x')), deliver(requestLearning('job-y'))]);
-    const plans = await collections(db).plans.find().toArray();
-    expect(plans).toHaveLength(2);
-    const all = plans.flatMap((p) => p.documents);
+    const plans = [(await planOf('job-x'))!, (await planOf('job-y'))!];
+    const all = plans.flat();
     expect(all).toHaveLength(12);
     expect(new Set(all).size).toBe(12);
     // Deliver both jobs' documents interleaved and concurrently, each twice.
-    const events = ofType(EventType.DocumentLearn);
+    const events = learnBatches();
     await Promise.all([...events, ...events].map((e) => deliver(e)));
     expect(await job('job-x')).toMatchObject({ state: 'succeeded' });
     expect(await job('job-y')).toMatchObject({ state: 'succeeded' });
@@ -239,13 +255,13 @@ describe('learn through the Functions Framework', () => {
     expect(new Set(passages.map((p) => p._id)).size).toBe(passages.length);
     const answers = await collections(db).answers.find().sort({ _id: 1 }).toArray();
     // One version per job that learned something (a job that lost every claim finishes empty).
-    const learning = plans.filter((p) => p.documents.length > 0).length;
+    const learning = plans.filter((p) => p.length > 0).length;
     expect(answers.map((a) => a._id)).toEqual(learning === 2 ? [1, 2] : [1]);
     // The newest version was computed with every document learned.
     expect(answers.at(-1)!.stats?.documents).toBe(12);
   });
 
-  it('waits for a source still being fetched when the job started, and learns it when acquired', async () => {
+  it('waits for the sources still being fetched when the job started, then learns with them', async () => {
     await addDocuments(relevant.slice(0, 2));
     const page = relevant[2]!;
     const { sources, documents } = collections(db);
@@ -267,19 +283,12 @@ describe('learn through the Functions Framework', () => {
     });
     await createJob('job-wait');
     await deliver(requestLearning('job-wait'));
-    expect(await job('job-wait')).toMatchObject({ state: 'running', total: 4 });
-    await drain();
+    // Waiting: nothing planned, nothing to learn yet.
     expect(await job('job-wait')).toMatchObject({ state: 'running' });
+    expect((await job('job-wait'))?.total).toBeUndefined();
+    expect(learnBatches()).toHaveLength(0);
 
-    // Before the page is stored, an early event finds it still on its way: nothing counted.
-    const acquired = makeEvent(
-      EventType.SourceAcquired,
-      { sourceId: 'src-pending', documentId: contentHash(page.text) },
-      { source: '/multivac/acquire', id: 'source.acquired:src-pending:1' },
-    );
-    expect((await deliver(acquired)).status).toBe(204);
-    expect(await job('job-wait')).toMatchObject({ state: 'running' });
-
+    // acquire stores the document and marks the source before it publishes the outcome.
     const id = contentHash(page.text);
     await documents.insertOne({
       _id: id,
@@ -293,7 +302,15 @@ describe('learn through the Functions Framework', () => {
       { _id: 'src-pending' },
       { $set: { state: 'acquired', documentId: id } },
     );
+    const acquired = makeEvent(
+      EventType.SourceAcquired,
+      { sourceId: 'src-pending', documentId: id },
+      { source: '/multivac/acquire', id: 'source.acquired:src-pending:1' },
+    );
     expect((await deliver(acquired)).status).toBe(204);
+    expect((await deliver(acquired)).status).toBe(204);
+    expect(learnBatches()).toHaveLength(0);
+
     await sources.updateOne(
       { _id: 'src-doomed' },
       { $set: { state: 'failed', reason: 'HTTP 404' } },
@@ -306,6 +323,11 @@ describe('learn through the Functions Framework', () => {
     expect((await deliver(failed)).status).toBe(204);
     expect((await deliver(failed)).status).toBe(204);
 
+    // The last outcome planned the job: the 2 documents and the waited page's, plus the failure.
+    expect(new Set(plannedDocuments())).toEqual(new Set([...(await planOf('job-wait'))!]));
+    expect(plannedDocuments()).toHaveLength(3);
+    expect(await job('job-wait')).toMatchObject({ state: 'running', total: 4 });
+    await drain();
     expect(await job('job-wait')).toMatchObject({
       state: 'succeeded',
       total: 4,
@@ -315,9 +337,74 @@ describe('learn through the Functions Framework', () => {
     expect((await documents.findOne({ _id: id }))?.learnedBy).toBe('job-wait');
     const answer = await collections(db).answers.findOne({ jobId: 'job-wait' });
     expect(answer?.stats?.documents).toBe(3);
+    // Its wait registrations and claims are gone with it.
+    expect(await redis.get(`${prefix}:{waits}:src-pending`)).toBeNull();
+    expect(await collections(db).claims.findOne({ _id: 'wait|src-pending' })).toBeNull();
   });
 
-  it('an outcome that arrives before the plan is stored is retried (500), not lost', async () => {
+  it('a job whose pages were all fetched before it started does not wait', async () => {
+    await addDocuments(relevant.slice(0, 3));
+    await createJob('job-nowait');
+    await deliver(requestLearning('job-nowait'));
+    expect(plannedDocuments()).toHaveLength(3);
+    await drain();
+    expect(await job('job-nowait')).toMatchObject({ state: 'succeeded', total: 3, done: 3 });
+  });
+
+  it('finishes a job whose count Redis lost half-way, rebuilding it from MongoDB', async () => {
+    await addDocuments(pages.slice(0, 6));
+    await createJob('job-lost');
+    await deliver(requestLearning('job-lost'));
+    const [first, ...rest] = learnBatches();
+    expect(rest).toHaveLength(2);
+    expect((await deliver(first!)).status).toBe(204);
+    expect(await redis.del(`${prefix}:fanin:{job|job-lost}`)).toBe(1);
+    for (const event of rest) expect((await deliver(event)).status).toBe(204);
+    // The first batch again: counted before the loss, so not counted twice after the rebuild.
+    expect((await deliver(first!)).status).toBe(204);
+    expect(await job('job-lost')).toMatchObject({
+      state: 'succeeded',
+      total: 6,
+      done: 6,
+      failed: 0,
+    });
+    expect(await collections(db).answers.countDocuments({ jobId: 'job-lost' })).toBe(1);
+  });
+
+  it('finds the waiting job in MongoDB when Redis lost its registrations', async () => {
+    await addDocuments(relevant.slice(0, 1));
+    const { sources } = collections(db);
+    await sources.insertOne({
+      _id: 'src-late',
+      url: 'http://corpus.test/late',
+      kind: 'url',
+      state: 'fetching',
+      requestedAt: new Date(Date.now() - 1000),
+      updatedAt: new Date(),
+    });
+    await createJob('job-amnesia');
+    await deliver(requestLearning('job-amnesia'));
+    // Redis loses everything this test put there: registrations, their epoch, the wait count.
+    const keys = await redis.keys(`${prefix}:*`);
+    expect(keys.length).toBeGreaterThan(0);
+    await redis.del(...keys);
+    await sources.updateOne({ _id: 'src-late' }, { $set: { state: 'failed', reason: 'HTTP 500' } });
+    const failed = makeEvent(
+      EventType.SourceFailed,
+      { sourceId: 'src-late', reason: 'HTTP 500' },
+      { source: '/multivac/acquire', id: 'source.failed:src-late:1' },
+    );
+    expect((await deliver(failed)).status).toBe(204);
+    await drain();
+    expect(await job('job-amnesia')).toMatchObject({
+      state: 'succeeded',
+      total: 2,
+      done: 1,
+      failed: 1,
+    });
+  });
+
+  it('an outcome for a job that has not committed its wait yet is retried (500), not lost', async () => {
     const { sources, claims } = collections(db);
     await sources.insertOne({
       _id: 'src-early',
@@ -366,6 +453,6 @@ describe('learn through the Functions Framework', () => {
     expect((await deliver(requestLearning('job-refused'))).status).toBe(500);
     sink.status = 202;
     expect((await deliver(requestLearning('job-refused'))).status).toBe(204);
-    expect(ofType(EventType.DocumentLearn)).toHaveLength(1);
+    expect(plannedDocuments()).toHaveLength(1);
   });
 });

@@ -3,19 +3,24 @@ import type { Db } from 'mongodb';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { processFunction } from '../../../functions/process/function';
 import { EventType } from '../../../shared/events/index';
+import { createFanIn, type FanIn } from '../../../shared/fan-in/index';
+import { createRedis, type RedisHandle } from '../../../shared/redis/index';
 import {
   collections,
   createStore,
-  fanIn,
   jobFanInKey,
+  jobWaitKey,
   type Store,
 } from '../../../shared/store/index';
 import { serveFunction, type RunningTestFunction } from '../../support/function-server';
-import { servers, uniqueDbName } from '../../support/isolation';
+import { servers, uniqueDbName, uniquePrefix } from '../../support/isolation';
 import { startEventSink, type EventSink } from '../../support/sink';
 
 const dbName = uniqueDbName('process');
+const prefix = uniquePrefix('process');
 let sink: EventSink;
+let redis: RedisHandle;
+let counts: FanIn;
 let fn: RunningTestFunction;
 let store: Store;
 let db: Db;
@@ -28,10 +33,14 @@ beforeAll(async () => {
       MONGODB_URI: servers().mongoUri,
       MONGODB_DB: dbName,
       K_SINK: sink.url,
+      REDIS_URL: servers().redisUrl,
+      MULTIVAC_CACHE_PREFIX: prefix,
       LOG_LEVEL: 'silent',
     }),
   );
   fn = await serveFunction('process', 'http');
+  redis = createRedis(servers().redisUrl);
+  counts = createFanIn({ redis, prefix });
   store = createStore({ uri: servers().mongoUri, dbName });
   db = await store.db();
 });
@@ -40,6 +49,7 @@ afterAll(async () => {
   await sink.close();
   await db.dropDatabase().catch(() => {});
   await store.close();
+  await redis.quit();
 });
 beforeEach(() => {
   sink.status = 202;
@@ -83,21 +93,55 @@ describe('process through the Functions Framework', () => {
     expect(failed[0]!.reason).toMatch(/could not be queued/);
   });
 
-  it('reports live progress of a running job from its fan-in facts', async () => {
+  it("reports live progress from learn's counts: pages still being fetched, then documents", async () => {
+    const { jobId } = (await (await fetch(`${fn.url}/multivac`, { method: 'POST' })).json()) as {
+      jobId: string;
+    };
+    const view = async () => (await fetch(`${fn.url}/multivac/jobs/${jobId}`)).json();
+    const noRecord = async () => null;
+    await collections(db).jobs.updateOne(
+      { _id: jobId },
+      { $set: { state: 'running', startedAt: new Date() } },
+    );
+    // Waiting for 3 pages being fetched: one has come in.
+    await counts.open(jobWaitKey(jobId), 3);
+    await counts.count(db, jobWaitKey(jobId), [{ member: 's1', outcome: 'done' }], 's1', noRecord);
+    expect(await view()).toMatchObject({ state: 'running', total: null, fetching: 2, done: 0 });
+    // Planned: 3 documents to learn, one learned, one vanished.
+    await collections(db).jobs.updateOne({ _id: jobId }, { $set: { total: 3 } });
+    await counts.open(jobFanInKey(jobId), 3);
+    await counts.count(
+      db,
+      jobFanInKey(jobId),
+      [
+        { member: 'doc:a', outcome: 'done' },
+        { member: 'doc:b', outcome: 'failed' },
+      ],
+      'doc:a',
+      noRecord,
+    );
+    expect(await view()).toMatchObject({
+      state: 'running',
+      total: 3,
+      done: 1,
+      failed: 1,
+      fetching: 0,
+    });
+  });
+
+  it('shows the recorded counts when Redis cannot tell', async () => {
     const { jobId } = (await (await fetch(`${fn.url}/multivac`, { method: 'POST' })).json()) as {
       jobId: string;
     };
     await collections(db).jobs.updateOne(
       { _id: jobId },
-      { $set: { state: 'running', total: 3, startedAt: new Date() } },
+      { $set: { state: 'running', total: 5, startedAt: new Date() } },
     );
-    await fanIn(db, jobFanInKey(jobId), 'doc:a', 3);
-    await fanIn(db, jobFanInKey(jobId), 'src:b', 3, 'failed');
     expect(await (await fetch(`${fn.url}/multivac/jobs/${jobId}`)).json()).toMatchObject({
       state: 'running',
-      total: 3,
-      done: 1,
-      failed: 1,
+      total: 5,
+      done: 0,
+      failed: 0,
     });
   });
 

@@ -10,7 +10,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { EventType } from '../../../shared/events/index';
-import type { PlanDoc } from '../../../shared/store/index';
+import { readJobList } from '../../../functions/learn/job-list';
 import {
   brokerStats,
   eventually,
@@ -47,7 +47,7 @@ async function publishExtra(count: number, perSecond: number): Promise<void> {
       source: '/multivac/reliability',
       id: `extra-${sent + i}`,
       datacontenttype: 'application/json',
-      data: { jobId: 'job-that-does-not-exist', documentId: `extra-${sent + i}` },
+      data: { jobId: 'job-that-does-not-exist', documentIds: [`extra-${sent + i}`], total: 1 },
     }));
     const res = await fetch(fs().stack.brokerUrl, {
       method: 'POST',
@@ -99,8 +99,7 @@ describe('a slow subscriber', () => {
       // Stop learn as soon as its plan is stored (it may be publishing the fan-out).
       await eventually(
         'the plan stored',
-        async () =>
-          (await fs().db.collection<PlanDoc>('plans').findOne({ _id: jobId })) ? true : undefined,
+        async () => ((await readJobList(fs().db, 'plan', jobId)) ? true : undefined),
         { timeoutMs: 60_000, everyMs: 20 },
       );
       const learnPid = learn.pid!;

@@ -39,7 +39,13 @@ const validData = fc.oneof(
     .record({ sourceId: id, reason: fc.string({ minLength: 1, maxLength: 100 }) })
     .map((data) => ({ type: EventType.SourceFailed, data })),
   fc.record({ jobId: id }).map((data) => ({ type: EventType.LearningRequested, data })),
-  fc.record({ jobId: id, documentId: id }).map((data) => ({ type: EventType.DocumentLearn, data })),
+  fc
+    .record({
+      jobId: id,
+      documentIds: fc.array(id, { minLength: 1, maxLength: 5 }),
+      total: fc.integer({ min: 1, max: 1000 }),
+    })
+    .map((data) => ({ type: EventType.DocumentLearn, data })),
   fc
     .record({
       version: fc.nat(),

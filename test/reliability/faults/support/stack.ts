@@ -12,13 +12,8 @@ import { Redis } from 'ioredis';
 import { MongoClient, type Db } from 'mongodb';
 import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 import { analyzeDocument, QUESTION, queryTerms } from '../../../../shared/knowledge/index';
-import type {
-  DocumentDoc,
-  JobDoc,
-  PassageDoc,
-  PlanDoc,
-  SourceDoc,
-} from '../../../../shared/store/index';
+import type { DocumentDoc, JobDoc, PassageDoc, SourceDoc } from '../../../../shared/store/index';
+import { readJobList } from '../../../../functions/learn/job-list';
 import { isGeneratedRelevant } from '../../../corpus/generated';
 import { startCorpusServer, type CorpusServer } from '../../../corpus/server';
 import { startStack, type Stack } from '../../../../tools/dev/stack';
@@ -359,17 +354,12 @@ export async function verifyLearning(
   }
   expect(passages).toHaveLength(expectedPassages);
 
-  // The plan covers every page: as a document to learn or as a source to wait for. A page
-  // acquired while the job was planned may be both (functions/learn/plan.ts: "the job then
-  // simply counts both"), so the job counts at least n members, each done, none failed.
-  const plan = (await db.collection<PlanDoc>('plans').findOne({ _id: jobId }))!;
-  const waitedDocuments = sources
-    .filter((s) => plan.sources.includes(s._id))
-    .map((s) => s.documentId);
-  expect(new Set([...plan.documents, ...waitedDocuments]).size).toBe(n);
-  const total = plan.documents.length + plan.sources.length;
+  // The job waited for the pages still being fetched, then planned every document: n, each
+  // learned, none failed.
+  const plan = (await readJobList(db, 'plan', jobId))!;
+  expect(new Set(plan.ids).size).toBe(n);
   const job = await db.collection<JobDoc>('jobs').findOne({ _id: jobId });
-  expect(job).toMatchObject({ state: 'succeeded', total, done: total, failed: 0 });
+  expect(job).toMatchObject({ state: 'succeeded', total: n, done: n, failed: 0 });
 
   const answer = (await (
     await fs.call('/multivac', { headers: { accept: 'application/json' } })
@@ -383,7 +373,10 @@ export async function verifyLearning(
   return {
     documents: documents.length,
     passages: passages.length,
-    planned: { documents: plan.documents.length, sources: plan.sources.length },
+    planned: {
+      documents: plan.ids.length,
+      sources: (await readJobList(db, 'waits', jobId))?.ids.length ?? 0,
+    },
   };
 }
 

@@ -1,0 +1,60 @@
+import type { Db } from 'mongodb';
+import { analyzeDocument, type Query } from '../../shared/knowledge/index';
+import {
+  collections,
+  onlyDuplicates,
+  type DocumentDoc,
+  type PassageDoc,
+} from '../../shared/store/index';
+
+/**
+ * Learns documents for `jobId`, in two round trips for any number of them: every passage
+ * (insert-only, `_id` = `<documentId>:<index>`, so a redelivery inserts nothing new), then each
+ * document's contribution to the corpus statistics, which marks it learned. A crash in between
+ * only means the retry redoes the same writes. Documents already learned are left alone. The
+ * updates are by `_id` alone, the one filter FerretDB serves from an index.
+ */
+export async function learnDocuments(
+  db: Db,
+  docs: readonly Pick<DocumentDoc, '_id' | 'title' | 'text' | 'learnedBy'>[],
+  jobId: string,
+  query: Query,
+): Promise<number> {
+  const fresh = docs.filter((d) => !d.learnedBy);
+  if (fresh.length === 0) return 0;
+  const { passages, documents } = collections(db);
+  const analysed = fresh.map((doc) => ({
+    doc,
+    analysis: analyzeDocument(doc.text, { title: doc.title, query }),
+  }));
+  const rows: PassageDoc[] = analysed.flatMap(({ doc, analysis }) =>
+    analysis.passages.map((p) => ({
+      _id: `${doc._id}:${p.index}`,
+      documentId: doc._id,
+      index: p.index,
+      text: p.text,
+      terms: [...p.terms],
+      tf: { ...p.tf },
+      length: p.length,
+      score: p.score,
+    })),
+  );
+  if (rows.length > 0) {
+    try {
+      await passages.insertMany(rows, { ordered: false });
+    } catch (err) {
+      if (!onlyDuplicates(err)) throw err;
+    }
+  }
+  const learnedAt = new Date();
+  await documents.bulkWrite(
+    analysed.map(({ doc, analysis }) => ({
+      updateOne: {
+        filter: { _id: doc._id },
+        update: { $set: { learnedBy: jobId, learnedAt, contribution: analysis.contribution } },
+      },
+    })),
+    { ordered: false },
+  );
+  return fresh.length;
+}
