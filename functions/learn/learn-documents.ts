@@ -47,14 +47,20 @@ export async function learnDocuments(
     }
   }
   const learnedAt = new Date();
-  await documents.bulkWrite(
-    analysed.map(({ doc, analysis }) => ({
-      updateOne: {
-        filter: { _id: doc._id },
-        update: { $set: { learnedBy: jobId, learnedAt, contribution: analysis.contribution } },
-      },
-    })),
-    { ordered: false },
-  );
+  const updates = analysed.map(({ doc, analysis }) => ({
+    updateOne: {
+      filter: { _id: doc._id },
+      update: { $set: { learnedBy: jobId, learnedAt, contribution: analysis.contribution } },
+    },
+  }));
+  for (let i = 0; i < updates.length; i += UPDATES_PER_COMMAND)
+    await documents.bulkWrite(updates.slice(i, i + UPDATES_PER_COMMAND), { ordered: false });
   return fresh.length;
 }
+
+/**
+ * FerretDB 1.24 keeps every statement's cursor of one `update` command open until the command
+ * ends, on a pool of 100 SQLite connections: a command of 100 statements deadlocks
+ * (docs/ferretdb.md). Well below that, a batch still costs a couple of round trips.
+ */
+export const UPDATES_PER_COMMAND = 50;
