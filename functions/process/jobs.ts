@@ -9,6 +9,8 @@ export interface JobView {
   total: number | null;
   done: number;
   failed: number;
+  /** Pages of the job still being fetched: null until the job is planned, 0 once it has finished. */
+  fetching: number | null;
   createdAt: string;
   startedAt: string | null;
   finishedAt: string | null;
@@ -32,17 +34,36 @@ export async function failJob(db: Db, jobId: string, reason: string): Promise<vo
   );
 }
 
+/**
+ * Sources a running job waits for that are still `requested` or `fetching` (its plan names them);
+ * null while no plan is stored.
+ */
+async function stillFetching(db: Db, jobId: string): Promise<number | null> {
+  const { plans, sources } = collections(db);
+  const plan = await plans.findOne({ _id: jobId }, { projection: { sources: 1 } });
+  if (!plan) return null;
+  if (plan.sources.length === 0) return 0;
+  return sources.countDocuments({
+    _id: { $in: plan.sources },
+    state: { $in: ['requested', 'fetching'] },
+  });
+}
+
 /** A job and its progress: live counts while it runs, the recorded ones once it has finished. */
 export async function readJob(db: Db, jobId: string): Promise<JobView | null> {
   const job = await collections(db).jobs.findOne({ _id: jobId });
   if (!job) return null;
-  const live = job.state === 'running' ? await fanInCounts(db, jobFanInKey(jobId)) : undefined;
+  const running = job.state === 'running';
+  const [live, fetching] = running
+    ? await Promise.all([fanInCounts(db, jobFanInKey(jobId)), stillFetching(db, jobId)])
+    : [undefined, job.state === 'queued' ? null : 0];
   return {
     jobId: job._id,
     state: job.state,
     total: job.total ?? null,
     done: live?.done ?? job.done ?? 0,
     failed: live?.failed ?? job.failed ?? 0,
+    fetching,
     createdAt: job.createdAt.toISOString(),
     startedAt: job.startedAt?.toISOString() ?? null,
     finishedAt: job.finishedAt?.toISOString() ?? null,

@@ -8,6 +8,8 @@ import {
   createStore,
   fanIn,
   jobFanInKey,
+  type SourceDoc,
+  type SourceState,
   type Store,
 } from '../../../shared/store/index';
 import { serveFunction, type RunningTestFunction } from '../../support/function-server';
@@ -99,6 +101,50 @@ describe('process through the Functions Framework', () => {
       done: 1,
       failed: 1,
     });
+  });
+
+  it('counts the pages a running job still waits to be fetched', async () => {
+    const job = async (id: string) =>
+      (await (await fetch(`${fn.url}/multivac/jobs/${id}`)).json()) as {
+        state: string;
+        fetching: number | null;
+      };
+    const { jobId } = (await (await fetch(`${fn.url}/multivac`, { method: 'POST' })).json()) as {
+      jobId: string;
+    };
+    expect(await job(jobId)).toMatchObject({ state: 'queued', fetching: null });
+
+    const now = new Date();
+    const source = (id: string, state: SourceState): SourceDoc => ({
+      _id: `${jobId}-${id}`,
+      url: `https://example.org/${jobId}/${id}`,
+      kind: 'url',
+      state,
+      requestedAt: now,
+      updatedAt: now,
+    });
+    const { jobs, plans, sources } = collections(db);
+    await sources.insertMany([
+      source('a', 'requested'),
+      source('b', 'fetching'),
+      source('c', 'acquired'),
+      source('d', 'failed'),
+      source('e', 'fetching'), // fetching, but not for this job
+    ]);
+    await plans.insertOne({
+      _id: jobId,
+      documents: ['some-document'],
+      sources: ['a', 'b', 'c', 'd'].map((id) => `${jobId}-${id}`),
+      createdAt: now,
+    });
+    await jobs.updateOne({ _id: jobId }, { $set: { state: 'running', total: 5, startedAt: now } });
+    expect(await job(jobId)).toMatchObject({ state: 'running', fetching: 2 });
+
+    await jobs.updateOne(
+      { _id: jobId },
+      { $set: { state: 'succeeded', done: 4, failed: 1, finishedAt: new Date() } },
+    );
+    expect(await job(jobId)).toMatchObject({ state: 'succeeded', fetching: 0 });
   });
 
   it.each([
