@@ -99,6 +99,64 @@ describe('compileRouting', () => {
     expect(routing.resolve('GET', '/x/a/12')).toBeUndefined();
   });
 
+  describe('header matches (exact, prefix, regex)', () => {
+    const routing = compileRouting(
+      yaml([
+        {
+          name: 'exact',
+          match: [{ uri: { exact: '/' }, headers: { 'x-mode': { exact: 'on' } } }],
+          rewrite: { authority: 'exact.ns' },
+          route: [{ destination: { host: 'gw' } }],
+        },
+        {
+          name: 'prefix',
+          match: [{ uri: { exact: '/' }, headers: { Accept: { prefix: 'application/' } } }],
+          rewrite: { authority: 'prefix.ns' },
+          route: [{ destination: { host: 'gw' } }],
+        },
+        {
+          name: 'regex',
+          match: [{ uri: { exact: '/' }, headers: { accept: { regex: '.*text/html.*' } } }],
+          rewrite: { authority: 'regex.ns' },
+          route: [{ destination: { host: 'gw' } }],
+        },
+        {
+          name: 'any',
+          match: [{ uri: { exact: '/' } }],
+          rewrite: { authority: 'any.ns' },
+          route: [{ destination: { host: 'gw' } }],
+        },
+      ]),
+    );
+
+    it.each([
+      [{ 'x-mode': 'on' }, 'exact'],
+      [{ 'x-mode': 'on!' }, 'any'],
+      [{ 'x-mode': 'ON' }, 'any'],
+      [{ accept: 'application/json' }, 'prefix'],
+      [{ accept: 'text/plain, application/json' }, 'any'],
+      [{ accept: 'text/html,application/xhtml+xml,*/*;q=0.8' }, 'regex'],
+      [{ accept: 'application/xhtml+xml, text/html' }, 'prefix'],
+      [{ accept: ['text/plain', 'text/html'] }, 'regex'],
+      [{ accept: '*/*' }, 'any'],
+      [{}, 'any'],
+    ])('%j → %s', (headers, route) => {
+      expect(routing.resolve('GET', '/', headers)).toMatchObject({ route });
+    });
+
+    it('never takes a header route for a request without that header', () => {
+      expect(routing.resolve('GET', '/')).toMatchObject({ route: 'any' });
+    });
+
+    it('refuses a header match it cannot interpret', () => {
+      expect(() =>
+        compileRouting(
+          yaml([{ match: [{ headers: { accept: { suffix: 'html' } } }], directResponse: {} }]),
+        ),
+      ).toThrow(/unsupported header accept match/);
+    });
+  });
+
   it('refuses a file without a VirtualService', () => {
     expect(() => compileRouting('kind: Service\n')).toThrow(/no VirtualService/);
   });
