@@ -20,11 +20,32 @@ describe('the production routing file', () => {
     expect(action).toMatchObject({ kind: 'forward', service });
   });
 
+  const browser = 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8';
+  it.each([
+    ['GET', '/', browser, 'console'],
+    ['HEAD', '/', 'text/html', 'console'],
+    ['GET', '/', '*/*', 'question'],
+    ['GET', '/', 'application/json', 'question'],
+    ['GET', '/console/main-ABCD1234.js', '*/*', 'console'],
+    ['GET', '/console/favicon-ABCD1234.svg', browser, 'console'],
+  ])('%s %s with Accept %s → %s', async (method, path, accept, service) => {
+    const action = (await loadRouting(file)).resolve(method, path, { accept });
+    expect(action).toMatchObject({ kind: 'forward', service });
+  });
+
+  it('says `/` varies by Accept, whichever function answers it', async () => {
+    const routing = await loadRouting(file);
+    for (const accept of ['text/html', '*/*'])
+      expect(routing.resolve('GET', '/', { accept })?.responseHeaders).toEqual({ vary: 'Accept' });
+  });
+
   it.each([
     ['DELETE', '/multivac', 405, 'GET, HEAD, POST'],
     ['PATCH', '/multivac/data', 405, 'GET, HEAD, PUT, POST'],
     ['PUT', '/multivac/jobs/1', 405, 'GET, HEAD'],
     ['POST', '/', 405, 'GET, HEAD'],
+    ['PUT', '/console/main-ABCD1234.js', 405, 'GET, HEAD'],
+    ['GET', '/console', 404, undefined],
     ['GET', '/nope', 404, undefined],
     ['GET', '/multivac/data/a/b', 404, undefined],
   ])('%s %s → %i at the edge', async (method, path, status, allow) => {
@@ -37,7 +58,12 @@ describe('the production routing file', () => {
   });
 
   it('names the services it routes to', async () => {
-    expect((await loadRouting(file)).services()).toEqual(['data', 'process', 'question']);
+    expect((await loadRouting(file)).services()).toEqual([
+      'console',
+      'data',
+      'process',
+      'question',
+    ]);
   });
 });
 
