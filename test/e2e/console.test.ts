@@ -16,9 +16,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { QUESTION } from '../../shared/knowledge/question';
 import { CORPUS } from '../corpus/manifest';
 import { startCorpusServer, type CorpusServer } from '../corpus/server';
-import { uniqueDbName, uniquePrefix } from '../support/isolation';
 import { findChromium, inCi, launchChromium, type Browser } from './support/browser';
-import { root, startTestStack, type TestStack } from './support/stack';
+import { isolatedStackEnv, root, startTestStack, type TestStack } from './support/stack';
 
 const INSUFFICIENT = 'INSUFFICIENT DATA FOR MEANINGFUL ANSWER.';
 const JOB_TIMEOUT_MS = 150_000;
@@ -88,18 +87,7 @@ describe.skipIf(!chromiumPath && !inCi())('the web console in Chromium', () => {
     dataDir = await mkdtemp(join(tmpdir(), 'multivac-console-'));
     corpus = await startCorpusServer();
     hostile = await startHostileSite();
-    stack = await startTestStack({
-      dataDir,
-      idleSeconds: 30,
-      env: {
-        ...process.env,
-        MULTIVAC_FETCH_ALLOWED_CIDRS: '127.0.0.1/32',
-        MONGODB_DB: uniqueDbName('console'),
-        MULTIVAC_CACHE_PREFIX: uniquePrefix('console').replaceAll(':', '.'),
-        MULTIVAC_STREAM: `${uniquePrefix('console')}:events`,
-        LOG_LEVEL: 'info',
-      },
-    });
+    stack = await startTestStack({ dataDir, idleSeconds: 30, env: isolatedStackEnv('console') });
     browser = await launchChromium(chromiumPath, { width: 1280, height: 900 });
     // Violations of the page's policy, as the page itself sees them.
     await browser.context.addInitScript(() => {
