@@ -11,7 +11,7 @@ ARG NODE_VERSION=24.22.3
 
 FROM node:${NODE_VERSION}-bookworm-slim AS build
 WORKDIR /src
-# Dependencies first, without FUNCTION in scope: this layer is shared by all six images.
+# Dependencies first, without FUNCTION in scope: this layer is shared by every function's image.
 COPY package.json package-lock.json ./
 RUN --mount=type=cache,target=/root/.npm npm ci --no-audit --no-fund
 COPY . .

@@ -46,7 +46,6 @@ export {
   DEFAULT_LEXICON,
   EXPANSION_WEIGHT,
   MAX_LEXICON_ENTRIES,
-  QUESTION,
   QUESTION_WEIGHT,
   lexiconFrom,
   queryTerms,
@@ -55,6 +54,7 @@ export {
   type Query,
   type QueryTerm,
 } from './query';
+export { QUESTION } from './question';
 export { CANDIDATE_LIMIT, rank, type Candidate, type RankedPassage } from './rank';
 export { splitParagraphs, splitSentences, splitWords } from './segment';
 export {

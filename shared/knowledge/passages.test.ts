@@ -2,7 +2,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { evidenceScore } from './bm25';
 import { PASSAGE_LIMITS, analyzeDocument, countTerms, cutSentence, passageTexts } from './passages';
-import { QUESTION, queryTerms } from './query';
+import { queryTerms } from './query';
+import { QUESTION } from './question';
 import { termsOf } from './terms';
 
 const query = queryTerms(QUESTION, ['heat death', 'second law']);

@@ -3,13 +3,13 @@ import {
   DEFAULT_LEXICON,
   EXPANSION_WEIGHT,
   MAX_LEXICON_ENTRIES,
-  QUESTION,
   QUESTION_WEIGHT,
   lexiconFrom,
   queryTerms,
   theQuery,
   vocabulary,
 } from './query';
+import { QUESTION } from './question';
 
 describe('queryTerms', () => {
   it('gives the question its own stems at full weight', () => {

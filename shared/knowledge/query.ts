@@ -1,7 +1,5 @@
+import { QUESTION } from './question';
 import { termsOf } from './terms';
-
-/** The one question MultiVAC answers. */
-export const QUESTION = 'How can the entropy of the universe be reversed?';
 
 /**
  * Default expansion lexicon: the vocabulary in which the question is discussed. Multi-word entries

@@ -88,6 +88,21 @@ async function answersARealRequest(fn: FunctionSource, url: string): Promise<voi
       expect(await answer.text()).toBe('INSUFFICIENT DATA FOR MEANINGFUL ANSWER.');
       return;
     }
+    case 'console': {
+      // The page links its hashed assets; each is served from the bundle itself.
+      const page = await get(`${url}/`, { headers: { accept: 'text/html' } });
+      expect(page.status).toBe(200);
+      expect(page.headers.get('content-security-policy')).toContain("default-src 'self'");
+      const html = await page.text();
+      const links = [...html.matchAll(/(?:src|href)="(\/console\/[^"]+)"/g)].map((m) => m[1]!);
+      expect(links.map((l) => l.split('.').pop()).sort()).toEqual(['css', 'js', 'svg']);
+      for (const link of links) {
+        const asset = await get(`${url}${link}`);
+        expect(asset.status, link).toBe(200);
+        expect((await asset.arrayBuffer()).byteLength, link).toBeGreaterThan(0);
+      }
+      return;
+    }
     case 'data': {
       const list = await get(`${url}/multivac/data`);
       expect(list.status).toBe(200);

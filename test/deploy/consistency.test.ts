@@ -28,6 +28,13 @@ import { workloads, type Container, type Workload } from './support/workloads';
 const FUNCTIONS = [...new Set([...functionFolders(), ...DESIGNED_FUNCTIONS])].sort();
 /** The one function that is always on (docs/architecture.md#broker). */
 const ALWAYS_ON = 'broker';
+/**
+ * Components served by public routes: `api` (the API's functions) and `web` (the console, which
+ * reaches no datastore).
+ */
+const ROUTED = ['api', 'web'];
+/** What a browser sends when it opens a page. */
+const BROWSER_ACCEPT = 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8';
 const BROKER_URL = 'http://broker.multivac.svc.cluster.local';
 /** Variables Knative sets itself and refuses in a Service (PORT is the container port). */
 const KNATIVE_RESERVED = ['PORT', 'K_SERVICE', 'K_CONFIGURATION', 'K_REVISION'];
@@ -412,7 +419,7 @@ describe.skipIf(!hasKubectl).each(overlays())('overlay %s', (overlay) => {
         const target = authorityTarget(route.rewrite?.authority ?? '');
         const w =
           target && fns().find((f) => f.name === target.name && f.namespace === target.namespace);
-        if (!w || !w.knative || w.labels['app.kubernetes.io/component'] !== 'api') {
+        if (!w || !w.knative || !ROUTED.includes(w.labels['app.kubernetes.io/component'] ?? '')) {
           problems.push(`${route.name}: ${route.rewrite?.authority}`);
         }
         for (const r of route.route!) {
@@ -429,6 +436,15 @@ describe.skipIf(!hasKubectl).each(overlays())('overlay %s', (overlay) => {
     it.each([
       ['GET', '/', 'question'],
       ['HEAD', '/', 'question'],
+      ['GET', '/?accept=*/*', 'question'],
+      ['GET', '/?accept=application/json', 'question'],
+      ['GET', `/?accept=${BROWSER_ACCEPT}`, 'console'],
+      ['HEAD', '/?accept=text/html', 'console'],
+      ['GET', '/console/main-ABCD1234.js', 'console'],
+      ['HEAD', '/console/favicon-ABCD1234.svg', 'console'],
+      ['POST', '/console/main-ABCD1234.js', 405],
+      ['POST', `/?accept=${BROWSER_ACCEPT}`, 405],
+      ['GET', '/console', 404],
       ['GET', '/multivac', 'question'],
       ['POST', '/multivac', 'process'],
       ['PUT', '/multivac/data', 'data'],
@@ -440,8 +456,10 @@ describe.skipIf(!hasKubectl).each(overlays())('overlay %s', (overlay) => {
       ['POST', '/multivac/jobs/0123abcd', 405],
       ['GET', '/metrics', 404],
       ['GET', '/multivac/admin', 404],
-    ] as const)('%s %s → %s', (method, path, expected) => {
-      const route = routeFor(vs(), method, path);
+    ] as const)('%s %s → %s', (method, target, expected) => {
+      // `?accept=…` in the table is the request's Accept header, not a query.
+      const [path, accept] = target.split('?accept=') as [string, string | undefined];
+      const route = routeFor(vs(), method, path, accept === undefined ? {} : { accept });
       const actual =
         route?.directResponse?.status ?? authorityTarget(route?.rewrite?.authority ?? '')?.name;
       expect(actual).toBe(expected);
@@ -451,12 +469,22 @@ describe.skipIf(!hasKubectl).each(overlays())('overlay %s', (overlay) => {
       const targets = new Set(
         vs().spec.http.map((r) => authorityTarget(r.rewrite?.authority ?? '')?.name),
       );
-      const api = fns().filter((w) => w.labels['app.kubernetes.io/component'] === 'api');
-      expect(api.length).toBeGreaterThan(0);
-      for (const w of api) expect(targets.has(w.name), w.name).toBe(true);
-      for (const w of fns().filter((f) => f.labels['app.kubernetes.io/component'] !== 'api')) {
+      const routed = (w: Workload) =>
+        ROUTED.includes(w.labels['app.kubernetes.io/component'] ?? '');
+      const http = fns().filter(routed);
+      expect(http.length).toBeGreaterThan(0);
+      for (const w of http) expect(targets.has(w.name), w.name).toBe(true);
+      for (const w of fns().filter((f) => !routed(f))) {
         expect(targets.has(w.name), w.name).toBe(false);
       }
+    });
+
+    it('`/` varies by Accept: both of its routes say so', () => {
+      const routes = vs().spec.http.filter(
+        (r) => r.route && r.match?.some((m) => m.uri?.exact === '/'),
+      );
+      expect(routes.map((r) => r.name).sort()).toEqual(['console-page', 'question-welcome']);
+      for (const route of routes) expect(route.headers?.response?.set?.vary).toBe('Accept');
     });
 
     it('no Knative Service has an external route of its own (all cluster-local)', () => {

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { modelled, validateDocument } from './support/models';
 import {
+  functionFolders,
   hasKubectl,
   overlays,
   parseDocuments,
@@ -111,7 +112,7 @@ describe.skipIf(!hasKubectl)('kubectl kustomize', () => {
     const docs = render('overlays/all-components');
     expect(
       docs.filter((d) => ['StatefulSet', 'PodMonitoring', 'Ingress'].includes(d.kind)).length,
-    ).toBe(2 + 6 + 1);
+    ).toBe(2 + functionFolders().length + 1);
     expect(docs.flatMap((doc) => validateDocument(doc))).toEqual([]);
   });
 });

@@ -281,6 +281,19 @@ describe.skipIf(!hasKubectl).each(overlays())('overlay %s', (overlay) => {
       ['question → a public site', fnPod('question'), () => internet, 443, false],
       ['learn → Memorystore (TLS)', fnPod('learn'), () => memorystore, 6378, true],
       ['broker → Memorystore (TLS)', fnPod('broker'), () => memorystore, 6378, true],
+      // The console: reached by the router only, and reaches nothing at all.
+      ['gateway → console', () => gateway, fnPod('console'), 8012, true],
+      ['activator → console', () => activator, fnPod('console'), 8013, true],
+      ['another namespace → console', () => stranger, fnPod('console'), 8012, false],
+      ['a stray pod in multivac → console', () => strangerHere, fnPod('console'), 8012, false],
+      ['question → console', fnPod('question'), fnPod('console'), 8012, false],
+      ['autoscaler → console queue-proxy metrics', () => autoscaler, fnPod('console'), 9090, true],
+      ['collector → console metrics', () => collector, fnPod('console'), 9464, true],
+      ['console → DNS', fnPod('console'), () => kubeDns, 53, false],
+      ['console → broker', fnPod('console'), fnPod('broker'), 8080, false],
+      ['console → local gateway', fnPod('console'), () => gateway, 8081, false],
+      ['console → Memorystore', fnPod('console'), () => memorystore, 6379, false],
+      ['console → a public site', fnPod('console'), () => internet, 443, false],
       [
         'process → a private address on another port',
         fnPod('process'),
@@ -309,6 +322,8 @@ describe.skipIf(!hasKubectl).each(overlays())('overlay %s', (overlay) => {
       expect(connects(policies(), inMultivac('question'), redis, 6379)).toBe(true);
       expect(connects(policies(), inMultivac('learn'), mongodb, 27017)).toBe(true);
       expect(connects(policies(), inMultivac('broker'), mongodb, 27017)).toBe(false);
+      expect(connects(policies(), inMultivac('console'), redis, 6379)).toBe(false);
+      expect(connects(policies(), inMultivac('console'), mongodb, 27017)).toBe(false);
       expect(connects(policies(), gateway, redis, 6379)).toBe(false);
       expect(connects(policies(), stranger, mongodb, 27017)).toBe(false);
       expect(connects(policies(), strangerHere, redis, 6379)).toBe(false);

@@ -128,11 +128,15 @@ describe('the challenge, through the gateway', () => {
 describe('routing, as knative/base/routing.yaml says', () => {
   interface YamlRoute {
     name: string;
-    match?: { uri?: { exact?: string; regex?: string; prefix?: string }; method?: Matcher }[];
+    match?: {
+      uri?: Matcher;
+      method?: Matcher;
+      headers?: Record<string, Matcher>;
+    }[];
     rewrite?: { authority?: string };
     directResponse?: { status: number };
   }
-  type Matcher = { exact?: string; regex?: string };
+  type Matcher = { exact?: string; regex?: string; prefix?: string };
 
   /** Read independently of tools/dev/routing.ts, so the gateway is checked, not restated. */
   async function routes(): Promise<YamlRoute[]> {
@@ -141,8 +145,9 @@ describe('routing, as knative/base/routing.yaml says', () => {
   }
 
   /** A concrete path for a route's URI match. */
-  function samplePath(uri: { exact?: string; regex?: string }): string {
+  function samplePath(uri: Matcher): string {
     if (uri.exact !== undefined) return uri.exact;
+    if (uri.prefix !== undefined) return `${uri.prefix}e2e-route-probe`;
     const path = uri
       .regex!.replace(/^\^/, '')
       .replace(/\$$/, '')
@@ -151,6 +156,21 @@ describe('routing, as knative/base/routing.yaml says', () => {
     if (!/^\/[\w/-]*$/.test(path))
       throw new Error(`routing test: teach samplePath the regex ${uri.regex}`);
     return path;
+  }
+
+  /** Header values a route's header matches accept (`.*text/html.*` → `text/html`). */
+  function sampleHeaders(headers: Record<string, Matcher> = {}): Record<string, string> {
+    return Object.fromEntries(
+      Object.entries(headers).map(([name, m]) => {
+        const value =
+          m.exact ??
+          m.prefix ??
+          (m.regex ?? '').replace(/^\^?(\.\*)?/, '').replace(/(\.\*)?\$?$/, '');
+        if (m.regex !== undefined && !new RegExp(`^(?:${m.regex})$`).test(value))
+          throw new Error(`routing test: teach sampleHeaders() ${JSON.stringify(m)}`);
+        return [name, value];
+      }),
+    );
   }
 
   function methods(matcher: Matcher | undefined): string[] {
@@ -175,9 +195,13 @@ describe('routing, as knative/base/routing.yaml says', () => {
           // (except POST /multivac, which queues an empty learning job).
           const res = await call(path, {
             method,
-            ...(method === 'PUT' || method === 'POST'
-              ? { headers: { 'content-type': 'application/json' }, body: '{}' }
-              : {}),
+            headers: {
+              ...sampleHeaders(match.headers),
+              ...(method === 'PUT' || method === 'POST'
+                ? { 'content-type': 'application/json' }
+                : {}),
+            },
+            ...(method === 'PUT' || method === 'POST' ? { body: '{}' } : {}),
           });
           await res.arrayBuffer();
           expect(res.status, `${method} ${path}`).toBeLessThan(500);
@@ -194,6 +218,8 @@ describe('routing, as knative/base/routing.yaml says', () => {
     }
     expect(checked).toEqual(
       expect.arrayContaining([
+        'GET / → console',
+        'GET /console/e2e-route-probe → console',
         'GET / → question',
         'GET /multivac → question',
         'POST /multivac → process',

@@ -14,8 +14,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { EventType } from '../../shared/events/index';
 import { startCorpusServer, type CorpusServer } from '../corpus/server';
 import { CORPUS } from '../corpus/manifest';
-import { uniqueDbName, uniquePrefix } from '../support/isolation';
-import { eventually, startTestStack, type TestStack } from './support/stack';
+import { uniqueDbName } from '../support/isolation';
+import { eventually, isolatedStackEnv, startTestStack, type TestStack } from './support/stack';
 
 const INSUFFICIENT = 'INSUFFICIENT DATA FOR MEANINGFUL ANSWER.';
 const JOB_TIMEOUT_MS = 150_000;
@@ -33,14 +33,7 @@ beforeAll(async () => {
   stack = await startTestStack({
     dataDir,
     idleSeconds: 30,
-    env: {
-      ...process.env,
-      MULTIVAC_FETCH_ALLOWED_CIDRS: '127.0.0.1/32',
-      MONGODB_DB: dbName,
-      MULTIVAC_CACHE_PREFIX: uniquePrefix('scenario').replaceAll(':', '.'),
-      MULTIVAC_STREAM: `${uniquePrefix('scenario')}:events`,
-      LOG_LEVEL: 'info',
-    },
+    env: isolatedStackEnv('scenario', dbName),
   });
   client = new MongoClient(stack.services.mongo.uri);
   db = client.db(dbName);

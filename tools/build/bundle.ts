@@ -1,6 +1,7 @@
 import { mkdir, rm, stat, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { build, type BuildOptions, type Metafile } from 'esbuild';
+import { browserAssetsPlugin } from './browser';
 import type { FunctionSource } from './discover';
 
 /**
@@ -61,6 +62,7 @@ export function bundleOptions(fn: FunctionSource, root: string, outDir: string):
     absWorkingDir: root,
     logLevel: 'warning',
     define: { 'process.env.NODE_ENV': '"production"' },
+    plugins: [browserAssetsPlugin(fn)],
   };
   if (fn.kind === 'standalone') return { ...common, entryPoints: [fn.entry] };
   return {

@@ -7,3 +7,11 @@ export {
   OPTIONAL_PEERS,
   type BundleReport,
 } from './bundle';
+export {
+  BROWSER_ASSETS_MODULE,
+  BROWSER_TARGET,
+  browserAssetsPlugin,
+  buildBrowserAssets,
+  type BrowserAssets,
+  type BrowserFile,
+} from './browser';

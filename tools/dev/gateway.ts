@@ -37,7 +37,7 @@ export function createGateway(
 ): Server {
   return createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0]!;
-    const action = routing.resolve(req.method ?? 'GET', path);
+    const action = routing.resolve(req.method ?? 'GET', path, req.headers);
     if (!action) {
       sendProblem(res, 404, `no route for ${req.method} ${path}`);
       return;

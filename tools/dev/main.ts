@@ -36,6 +36,8 @@ function banner(url: string, warm: boolean, idleSeconds: number): string {
     'Make it learn, then ask again:',
     `  curl -X POST ${url}/multivac`,
     `  curl ${url}/multivac`,
+    'Or do all of it in a browser, in the web console:',
+    `  ${url}/`,
     '',
     'Ctrl-C stops everything; data stays in .multivac/.',
     '',

@@ -20,11 +20,32 @@ describe('the production routing file', () => {
     expect(action).toMatchObject({ kind: 'forward', service });
   });
 
+  const browser = 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8';
+  it.each([
+    ['GET', '/', browser, 'console'],
+    ['HEAD', '/', 'text/html', 'console'],
+    ['GET', '/', '*/*', 'question'],
+    ['GET', '/', 'application/json', 'question'],
+    ['GET', '/console/main-ABCD1234.js', '*/*', 'console'],
+    ['GET', '/console/favicon-ABCD1234.svg', browser, 'console'],
+  ])('%s %s with Accept %s → %s', async (method, path, accept, service) => {
+    const action = (await loadRouting(file)).resolve(method, path, { accept });
+    expect(action).toMatchObject({ kind: 'forward', service });
+  });
+
+  it('says `/` varies by Accept, whichever function answers it', async () => {
+    const routing = await loadRouting(file);
+    for (const accept of ['text/html', '*/*'])
+      expect(routing.resolve('GET', '/', { accept })?.responseHeaders).toEqual({ vary: 'Accept' });
+  });
+
   it.each([
     ['DELETE', '/multivac', 405, 'GET, HEAD, POST'],
     ['PATCH', '/multivac/data', 405, 'GET, HEAD, PUT, POST'],
     ['PUT', '/multivac/jobs/1', 405, 'GET, HEAD'],
     ['POST', '/', 405, 'GET, HEAD'],
+    ['PUT', '/console/main-ABCD1234.js', 405, 'GET, HEAD'],
+    ['GET', '/console', 404, undefined],
     ['GET', '/nope', 404, undefined],
     ['GET', '/multivac/data/a/b', 404, undefined],
   ])('%s %s → %i at the edge', async (method, path, status, allow) => {
@@ -37,7 +58,12 @@ describe('the production routing file', () => {
   });
 
   it('names the services it routes to', async () => {
-    expect((await loadRouting(file)).services()).toEqual(['data', 'process', 'question']);
+    expect((await loadRouting(file)).services()).toEqual([
+      'console',
+      'data',
+      'process',
+      'question',
+    ]);
   });
 });
 
@@ -97,6 +123,64 @@ describe('compileRouting', () => {
     expect(routing.resolve('GET', '/a/12')).toBeDefined();
     expect(routing.resolve('GET', '/a/12/x')).toBeUndefined();
     expect(routing.resolve('GET', '/x/a/12')).toBeUndefined();
+  });
+
+  describe('header matches (exact, prefix, regex)', () => {
+    const routing = compileRouting(
+      yaml([
+        {
+          name: 'exact',
+          match: [{ uri: { exact: '/' }, headers: { 'x-mode': { exact: 'on' } } }],
+          rewrite: { authority: 'exact.ns' },
+          route: [{ destination: { host: 'gw' } }],
+        },
+        {
+          name: 'prefix',
+          match: [{ uri: { exact: '/' }, headers: { Accept: { prefix: 'application/' } } }],
+          rewrite: { authority: 'prefix.ns' },
+          route: [{ destination: { host: 'gw' } }],
+        },
+        {
+          name: 'regex',
+          match: [{ uri: { exact: '/' }, headers: { accept: { regex: '.*text/html.*' } } }],
+          rewrite: { authority: 'regex.ns' },
+          route: [{ destination: { host: 'gw' } }],
+        },
+        {
+          name: 'any',
+          match: [{ uri: { exact: '/' } }],
+          rewrite: { authority: 'any.ns' },
+          route: [{ destination: { host: 'gw' } }],
+        },
+      ]),
+    );
+
+    it.each([
+      [{ 'x-mode': 'on' }, 'exact'],
+      [{ 'x-mode': 'on!' }, 'any'],
+      [{ 'x-mode': 'ON' }, 'any'],
+      [{ accept: 'application/json' }, 'prefix'],
+      [{ accept: 'text/plain, application/json' }, 'any'],
+      [{ accept: 'text/html,application/xhtml+xml,*/*;q=0.8' }, 'regex'],
+      [{ accept: 'application/xhtml+xml, text/html' }, 'prefix'],
+      [{ accept: ['text/plain', 'text/html'] }, 'regex'],
+      [{ accept: '*/*' }, 'any'],
+      [{}, 'any'],
+    ])('%j → %s', (headers, route) => {
+      expect(routing.resolve('GET', '/', headers)).toMatchObject({ route });
+    });
+
+    it('never takes a header route for a request without that header', () => {
+      expect(routing.resolve('GET', '/')).toMatchObject({ route: 'any' });
+    });
+
+    it('refuses a header match it cannot interpret', () => {
+      expect(() =>
+        compileRouting(
+          yaml([{ match: [{ headers: { accept: { suffix: 'html' } } }], directResponse: {} }]),
+        ),
+      ).toThrow(/unsupported header accept match/);
+    });
   });
 
   it('refuses a file without a VirtualService', () => {

@@ -18,9 +18,16 @@ interface StringMatch {
   regex?: string;
 }
 
+interface MatchRequest {
+  uri?: StringMatch;
+  method?: StringMatch;
+  /** Header name (lower case, as Istio requires) → how its value must match. */
+  headers?: Record<string, StringMatch>;
+}
+
 interface HttpRoute {
   name?: string;
-  match?: { uri?: StringMatch; method?: StringMatch }[];
+  match?: MatchRequest[];
   rewrite?: { authority?: string };
   route?: { destination: { host: string } }[];
   directResponse?: { status: number; body?: { string?: string } };
@@ -28,6 +35,9 @@ interface HttpRoute {
 }
 
 type Matcher = (value: string) => boolean;
+
+/** Request headers as Node gives them: lower-case names, repeated ones as arrays. */
+export type RequestHeaders = Readonly<Record<string, string | string[] | undefined>>;
 
 /** Istio's StringMatch: exact, prefix or RE2 regex (full match). */
 function compileMatch(match: StringMatch | undefined, what: string): Matcher {
@@ -41,9 +51,26 @@ function compileMatch(match: StringMatch | undefined, what: string): Matcher {
   throw new Error(`routing: unsupported ${what} match ${JSON.stringify(match)}`);
 }
 
+/**
+ * Istio's header conditions: every named header must be present and its value match (Envoy
+ * compares a repeated header's values joined with commas, as Node joins most of them).
+ */
+function compileHeaders(headers: Record<string, StringMatch> | undefined) {
+  const conditions = Object.entries(headers ?? {}).map(([name, match]) => ({
+    name: name.toLowerCase(),
+    test: compileMatch(match, `header ${name}`),
+  }));
+  return (request: RequestHeaders) =>
+    conditions.every(({ name, test }) => {
+      const value = request[name];
+      if (value === undefined) return false;
+      return test(Array.isArray(value) ? value.join(',') : value);
+    });
+}
+
 export interface Routing {
   /** The first route whose match applies (Istio semantics), or undefined (Istio answers 404). */
-  resolve(method: string, path: string): RouteAction | undefined;
+  resolve(method: string, path: string, headers?: RequestHeaders): RouteAction | undefined;
   /** Every Knative Service a route forwards to. */
   services(): string[];
 }
@@ -61,7 +88,8 @@ function serviceOf(route: HttpRoute, index: number): string {
 /**
  * Interprets the `http` routes of the production VirtualService (knative/base/routing.yaml) the
  * way Istio does: routes in order, a route applies when any of its `match` entries does (every
- * condition of that entry), the first applying route wins; `directResponse` answers at the edge.
+ * condition of that entry: uri, method, headers), the first applying route wins;
+ * `directResponse` answers at the edge.
  */
 export function compileRouting(yamlText: string): Routing {
   const docs = parseAllDocuments(yamlText).map(
@@ -73,6 +101,7 @@ export function compileRouting(yamlText: string): Routing {
     const matches = (route.match ?? [{}]).map((m) => ({
       uri: compileMatch(m.uri, 'uri'),
       method: compileMatch(m.method, 'method'),
+      headers: compileHeaders(m.headers),
     }));
     const responseHeaders = Object.fromEntries(
       Object.entries(route.headers?.response?.set ?? {}).map(([k, v]) => [
@@ -93,8 +122,10 @@ export function compileRouting(yamlText: string): Routing {
     return { matches, action };
   });
   return {
-    resolve(method, path) {
-      return compiled.find((r) => r.matches.some((m) => m.uri(path) && m.method(method)))?.action;
+    resolve(method, path, headers = {}) {
+      return compiled.find((r) =>
+        r.matches.some((m) => m.uri(path) && m.method(method) && m.headers(headers)),
+      )?.action;
     },
     services() {
       return [

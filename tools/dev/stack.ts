@@ -297,9 +297,11 @@ async function watchSources(
   return Promise.all(
     sources.map(async (fn) => {
       let first = true;
+      const options = bundleOptions(fn, root, distDir);
       const ctx = await context({
-        ...bundleOptions(fn, root, distDir),
+        ...options,
         plugins: [
+          ...(options.plugins ?? []),
           {
             name: 'restart-on-rebuild',
             setup(build) {

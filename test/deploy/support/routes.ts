@@ -4,10 +4,11 @@ type StringMatch = { exact?: string; prefix?: string; regex?: string };
 
 export interface HttpRoute {
   name?: string;
-  match?: { uri?: StringMatch; method?: StringMatch }[];
+  match?: { uri?: StringMatch; method?: StringMatch; headers?: Record<string, StringMatch> }[];
   rewrite?: { authority?: string };
   route?: { destination: { host: string; port?: { number: number } } }[];
   directResponse?: { status: number };
+  headers?: { response?: { set?: Record<string, string> } };
 }
 
 export interface VirtualService extends K8sObject {
@@ -23,12 +24,33 @@ function stringMatches(match: StringMatch | undefined, value: string): boolean {
   return true;
 }
 
+/** Istio's header conditions: each named header present and matching (names are lower case). */
+function headersMatch(
+  conditions: Record<string, StringMatch> | undefined,
+  headers: Record<string, string>,
+): boolean {
+  return Object.entries(conditions ?? {}).every(([name, match]) => {
+    const value = headers[name];
+    return value !== undefined && stringMatches(match, value);
+  });
+}
+
 /** The first route whose match (any of its match blocks) takes the request, as Istio picks. */
-export function routeFor(vs: VirtualService, method: string, path: string): HttpRoute | undefined {
+export function routeFor(
+  vs: VirtualService,
+  method: string,
+  path: string,
+  headers: Record<string, string> = {},
+): HttpRoute | undefined {
   return vs.spec.http.find(
     (route) =>
       !route.match ||
-      route.match.some((m) => stringMatches(m.uri, path) && stringMatches(m.method, method)),
+      route.match.some(
+        (m) =>
+          stringMatches(m.uri, path) &&
+          stringMatches(m.method, method) &&
+          headersMatch(m.headers, headers),
+      ),
   );
 }
 

@@ -1,6 +1,7 @@
 import { appendFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { startStack, type Stack } from '../../../tools/dev/stack';
+import { uniqueDbName, uniquePrefix } from '../../support/isolation';
 
 export const root = resolve(import.meta.dirname, '../../..');
 
@@ -46,6 +47,22 @@ export async function startTestStack(options: {
     lines,
     tail: (count = 60) => lines.slice(-count).join('\n'),
   });
+}
+
+/**
+ * The environment of a stack that fetches the local test corpus and keeps out of other tests'
+ * data, where REDIS_URL or MONGODB_URI point at a shared server: its own database, cache prefix
+ * and event stream, all named after `name`.
+ */
+export function isolatedStackEnv(name: string, dbName = uniqueDbName(name)): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    MULTIVAC_FETCH_ALLOWED_CIDRS: '127.0.0.1/32',
+    MONGODB_DB: dbName,
+    MULTIVAC_CACHE_PREFIX: uniquePrefix(name).replaceAll(':', '.'),
+    MULTIVAC_STREAM: `${uniquePrefix(name)}:events`,
+    LOG_LEVEL: 'info',
+  };
 }
 
 /** Polls `probe` every `everyMs` until it returns a value other than undefined. */

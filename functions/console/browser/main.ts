@@ -1,0 +1,5 @@
+/** The console's browser entry: styles, then the app in the page's `<main>`. */
+import './style.css';
+import { startConsole } from './app';
+
+startConsole(document);
