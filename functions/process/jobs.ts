@@ -1,19 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Db } from 'mongodb';
+import type { JobView } from '../../shared/api/index';
 import { collections, fanInCounts, jobFanInKey, type JobDoc } from '../../shared/store/index';
-
-/** The job as `GET /multivac/jobs/{id}` shows it. */
-export interface JobView {
-  jobId: string;
-  state: JobDoc['state'];
-  total: number | null;
-  done: number;
-  failed: number;
-  createdAt: string;
-  startedAt: string | null;
-  finishedAt: string | null;
-  reason?: string;
-}
 
 /** Sortable, unguessable job ids: creation time, then randomness. */
 export const newJobId = () => `job-${Date.now().toString(36)}-${randomBytes(6).toString('hex')}`;

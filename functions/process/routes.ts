@@ -1,4 +1,5 @@
 import type { Db } from 'mongodb';
+import type { JobAccepted } from '../../shared/api/index';
 import { EventType, makeEvent, type Emit } from '../../shared/events/index';
 import { HttpError, type Route } from '../../shared/http/index';
 import { entityId } from '../../shared/events/index';
@@ -45,7 +46,8 @@ export function processRoutes({ db, emit }: ProcessDeps): Route[] {
           'content-type': 'application/json',
           location: `/multivac/jobs/${job._id}`,
         });
-        res.end(JSON.stringify({ jobId: job._id, state: job.state }));
+        const accepted: JobAccepted = { jobId: job._id, state: 'queued' };
+        res.end(JSON.stringify(accepted));
       },
     },
     {
