@@ -127,14 +127,14 @@ describe('request schemas say what the functions accept', () => {
   ];
 
   it.each([
-    ['url', { url: 'https://example.org/a' }, true],
-    ['URL', { URL: 'https://example.org/a' }, true],
-    ['both, the same, and more', { url: 'https://a.org', URL: 'https://a.org', other: 1 }, true],
-    ['nothing', {}, false],
-    ['another field', { link: 'https://example.org/a' }, false],
-    ['a number', { url: 42 }, false],
-    ['4097 characters', { url: `https://example.org/${'x'.repeat(4077)}` }, false],
-  ])('FeedUrl with %s: %s', (_label, value, accepted) => {
+    ['url', true, { url: 'https://example.org/a' }],
+    ['URL', true, { URL: 'https://example.org/a' }],
+    ['both, the same, and more', true, { url: 'https://a.org', URL: 'https://a.org', other: 1 }],
+    ['nothing', false, {}],
+    ['another field', false, { link: 'https://example.org/a' }],
+    ['a number', false, { url: 42 }],
+    ['4097 characters', false, { url: `https://example.org/${'x'.repeat(4077)}` }],
+  ])('FeedUrl with %s: %s', (_label, accepted, value) => {
     expect(agree(feedUrlRequest, get('FeedUrl'), value)).toEqual([accepted, accepted]);
   });
 
