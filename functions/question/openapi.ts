@@ -6,7 +6,7 @@ import { matchesIfNoneMatch } from './etag';
 
 let served: { body: string; etag: string } | undefined;
 
-/** Serialized once, on first use, so a cold start that never serves it pays nothing. */
+/** Serialized and hashed once, on first use, not at every cold start. */
 function representation() {
   if (!served) {
     const body = JSON.stringify(document);
