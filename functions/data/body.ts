@@ -1,15 +1,12 @@
 import type { IncomingMessage } from 'node:http';
-import { z } from 'zod';
+import { FEED_MEDIA_TYPES, feedTextRequest, feedUrlRequest } from '../../shared/api/index';
 import { HttpError, requireMediaType, validate } from '../../shared/http/index';
-
-const JSON_TYPE = 'application/json';
-const FORM_TYPE = 'application/x-www-form-urlencoded';
 
 /** The body as the Functions Framework parsed it (JSON, form or text), never trusted. */
 type ParsedRequest = IncomingMessage & { body?: unknown };
 
-function fields(req: ParsedRequest, allowed: readonly string[]): Record<string, unknown> {
-  requireMediaType(req, allowed);
+function fields(req: ParsedRequest): Record<string, unknown> {
+  requireMediaType(req, FEED_MEDIA_TYPES);
   const body = req.body;
   if (body === undefined || body === null || body === '')
     throw new HttpError(400, 'the request has no body');
@@ -19,28 +16,14 @@ function fields(req: ParsedRequest, allowed: readonly string[]): Record<string, 
   return body as Record<string, unknown>;
 }
 
-const urlField = z.string({ error: 'must be a string' }).max(4096, 'is too long');
-
-/**
- * The URL of `PUT /multivac/data`: `url` or `URL` (the original challenge names it `URL`), in a JSON
- * object or a form. Both present and different is ambiguous, hence a 400.
- */
+/** The URL of `PUT /multivac/data`, as `url` or `URL` (see `feedUrlRequest`). */
 export function urlFromBody(req: ParsedRequest): string {
-  const body = fields(req, [JSON_TYPE, FORM_TYPE]);
-  const given = [body.url, body.URL].filter((v) => v !== undefined);
-  if (given.length === 0) throw new HttpError(400, 'send the page address as "url" (or "URL")');
-  if (given.length === 2 && given[0] !== given[1])
-    throw new HttpError(400, '"url" and "URL" disagree; send one');
-  return validate(urlField, given[0], 'url');
+  const { url, URL } = validate(feedUrlRequest, fields(req), 'body');
+  return (url ?? URL)!;
 }
 
-const textField = z.string({ error: 'must be a string' }).trim().min(1, 'is empty');
-
-/** The raw text of `POST /multivac/data`: form field `data` or JSON `{"text": …}`. */
+/** The raw text of `POST /multivac/data`: `text`, else form field `data`. */
 export function textFromBody(req: ParsedRequest): string {
-  const body = fields(req, [JSON_TYPE, FORM_TYPE]);
-  const value = body.text ?? body.data;
-  if (value === undefined)
-    throw new HttpError(400, 'send the text as form field "data" or JSON "text"');
-  return validate(textField, value, 'text');
+  const { text, data } = validate(feedTextRequest, fields(req), 'body');
+  return (text ?? data)!;
 }

@@ -1,5 +1,5 @@
 import type { Db } from 'mongodb';
-import { z } from 'zod';
+import { sourceListQuery, type SourcePage, type SourceView } from '../../shared/api/index';
 import { EventType, entityId, makeEvent, type Emit } from '../../shared/events/index';
 import { HttpError, validate, type Route, type RouteContext } from '../../shared/http/index';
 import { urlFromBody, textFromBody } from './body';
@@ -25,20 +25,10 @@ export interface DataDeps {
 
 const SOURCE = '/multivac/data';
 
-const listQuery = z.strictObject({
-  state: z.enum(['requested', 'fetching', 'acquired', 'failed']).optional(),
-  limit: z.coerce.number().int().min(1).max(200).default(50),
-  cursor: z
-    .string()
-    .regex(/^[A-Za-z0-9_-]{1,200}$/, 'is not a cursor this API gave out')
-    .transform((c) => Buffer.from(c, 'base64url').toString('utf8'))
-    .optional(),
-});
-
 function json(
   ctx: RouteContext,
   status: number,
-  body: unknown,
+  body: SourceView | SourcePage,
   headers: Record<string, string> = {},
 ): void {
   ctx.res.writeHead(status, {
@@ -49,7 +39,7 @@ function json(
   ctx.res.end(JSON.stringify(body));
 }
 
-/** `/multivac/data` and `/multivac/data/{id}` (docs/architecture.md#http-api). */
+/** `/multivac/data` and `/multivac/data/{id}`. */
 export function dataRoutes({ db, emit, normalizeUrl, rateLimit }: DataDeps): Route[] {
   const publish = async (database: Db, registration: Registration, ctx: RouteContext) => {
     const { source } = registration;
@@ -92,12 +82,9 @@ export function dataRoutes({ db, emit, normalizeUrl, rateLimit }: DataDeps): Rou
         if (registration.outcome !== 'known') await publish(database, registration, ctx);
         const { source } = registration;
         ctx.log.info({ sourceId: source._id, outcome: registration.outcome }, 'source registered');
-        json(
-          ctx,
-          registration.outcome === 'known' ? 200 : 202,
-          { ...toView(source), state: source.state },
-          { location: `/multivac/data/${source._id}` },
-        );
+        json(ctx, registration.outcome === 'known' ? 200 : 202, toView(source), {
+          location: `/multivac/data/${source._id}`,
+        });
       },
     },
     {
@@ -117,7 +104,7 @@ export function dataRoutes({ db, emit, normalizeUrl, rateLimit }: DataDeps): Rou
       path: '/multivac/data',
       async handler(ctx) {
         const params = Object.fromEntries(new URL(ctx.req.url ?? '/', 'http://x').searchParams);
-        const query = validate(listQuery, params, 'query');
+        const query = validate(sourceListQuery, params, 'query');
         const page = await listSources(await db(), query);
         json(ctx, 200, {
           items: page.items,

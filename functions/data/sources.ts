@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Db, Filter } from 'mongodb';
+import type { SourceView } from '../../shared/api/index';
 import {
   collections,
   insertOnce,
@@ -7,19 +8,7 @@ import {
   type SourceState,
 } from '../../shared/store/index';
 
-/** A source as the API shows it. */
-export interface SourceView {
-  id: string;
-  url: string;
-  kind: SourceDoc['kind'];
-  state: SourceState;
-  reason?: string;
-  documentId?: string;
-  title?: string;
-  requestedAt: string;
-  updatedAt: string;
-}
-
+/** A source as the API shows it (`sourceView`). */
 export const toView = (s: SourceDoc): SourceView => ({
   id: s._id,
   url: s.url,
@@ -95,6 +84,7 @@ export const requestEventId = (source: SourceDoc) =>
 
 export const findSource = (db: Db, id: string) => collections(db).sources.findOne({ _id: id });
 
+/** A page of sources; `next` is the last id given, still to be encoded as the cursor. */
 export interface Page {
   items: SourceView[];
   next: string | null;

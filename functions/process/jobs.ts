@@ -1,23 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type { Db } from 'mongodb';
+import type { JobView } from '../../shared/api/index';
 import type { FanIn } from '../../shared/fan-in/index';
 import { collections, jobFanInKey, jobWaitKey, type JobDoc } from '../../shared/store/index';
-
-/** The job as `GET /multivac/jobs/{id}` shows it. */
-export interface JobView {
-  jobId: string;
-  state: JobDoc['state'];
-  /** Documents to learn plus waited pages that failed; null until the job is planned. */
-  total: number | null;
-  done: number;
-  failed: number;
-  /** Pages fed before the job that it still waits for (being fetched); 0 once it has planned. */
-  fetching: number;
-  createdAt: string;
-  startedAt: string | null;
-  finishedAt: string | null;
-  reason?: string;
-}
 
 /** Sortable, unguessable job ids: creation time, then randomness. */
 export const newJobId = () => `job-${Date.now().toString(36)}-${randomBytes(6).toString('hex')}`;

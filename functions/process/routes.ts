@@ -1,5 +1,6 @@
 import type { Db } from 'mongodb';
 import type { FanIn } from '../../shared/fan-in/index';
+import type { JobAccepted } from '../../shared/api/index';
 import { EventType, makeEvent, type Emit } from '../../shared/events/index';
 import { HttpError, type Route } from '../../shared/http/index';
 import { entityId } from '../../shared/events/index';
@@ -48,7 +49,8 @@ export function processRoutes({ db, emit, fanIn }: ProcessDeps): Route[] {
           'content-type': 'application/json',
           location: `/multivac/jobs/${job._id}`,
         });
-        res.end(JSON.stringify({ jobId: job._id, state: job.state }));
+        const accepted: JobAccepted = { jobId: job._id, state: 'queued' };
+        res.end(JSON.stringify(accepted));
       },
     },
     {

@@ -1,6 +1,7 @@
 import type { AnswerView } from '../../shared/knowledge/index';
 import { negotiate, type Route } from '../../shared/http/index';
 import { etagFor, matchesIfNoneMatch } from './etag';
+import { openApiRoute } from './openapi';
 
 export interface QuestionDeps {
   currentAnswer(): Promise<AnswerView>;
@@ -10,7 +11,7 @@ export interface QuestionDeps {
 
 export const WELCOME = 'Welcome to MultiVAC!';
 
-/** `GET /` and `GET /multivac` (docs/architecture.md#http-api). */
+/** `GET /`, `GET /multivac` and `GET /multivac/openapi.json`. */
 export function questionRoutes({ currentAnswer, onServed }: QuestionDeps): Route[] {
   return [
     {
@@ -43,5 +44,6 @@ export function questionRoutes({ currentAnswer, onServed }: QuestionDeps): Route
         res.end(body);
       },
     },
+    openApiRoute,
   ];
 }

@@ -26,28 +26,44 @@ const httpUrl = z
     } catch {
       return false;
     }
-  }, 'must be an http or https URL');
+  }, 'must be an http or https URL')
+  // What the refinement checks, for the JSON Schema of the catalogue (a refinement has none).
+  .meta({ format: 'uri', pattern: '^[Hh][Tt][Tt][Pp][Ss]?:' });
 
 /** The data schema of each type; strict so a typo never passes silently. */
 export const eventDataSchemas = {
-  [EventType.SourceRequested]: z.strictObject({ sourceId: entityId, url: httpUrl }),
-  [EventType.SourceAcquired]: z.strictObject({ sourceId: entityId, documentId: entityId }),
-  [EventType.SourceFailed]: z.strictObject({
-    sourceId: entityId,
-    reason: z.string().min(1).max(500),
-  }),
-  [EventType.LearningRequested]: z.strictObject({ jobId: entityId }),
-  /** A batch of a job's planned documents, and the job's total (so no learner reads the plan). */
-  [EventType.DocumentLearn]: z.strictObject({
-    jobId: entityId,
-    documentIds: z.array(entityId).min(1).max(1000),
-    total: z.number().int().positive(),
-  }),
-  [EventType.AnswerUpdated]: z.strictObject({
-    version: z.number().int().nonnegative(),
-    status: z.enum(['insufficient', 'answered']),
-    confidence: z.number().min(0).max(1),
-  }),
+  [EventType.SourceRequested]: z
+    .strictObject({ sourceId: entityId, url: httpUrl })
+    .meta({ description: 'a page to fetch: its source and normalized URL' }),
+  [EventType.SourceAcquired]: z
+    .strictObject({ sourceId: entityId, documentId: entityId })
+    .meta({ description: "a page was fetched; its main text is the document (its text's hash)" }),
+  [EventType.SourceFailed]: z
+    .strictObject({
+      sourceId: entityId,
+      reason: z.string().min(1).max(500),
+    })
+    .meta({ description: 'a page could not be fetched or read; `reason` says why' }),
+  [EventType.LearningRequested]: z
+    .strictObject({ jobId: entityId })
+    .meta({ description: 'a learning job was queued: learn everything fed before it' }),
+  [EventType.DocumentLearn]: z
+    .strictObject({
+      jobId: entityId,
+      documentIds: z.array(entityId).min(1).max(1000),
+      total: z.number().int().positive(),
+    })
+    .meta({
+      description:
+        "a batch of a job's planned documents to learn (passages and corpus statistics), with the job's total so no learner reads the plan",
+    }),
+  [EventType.AnswerUpdated]: z
+    .strictObject({
+      version: z.number().int().nonnegative(),
+      status: z.enum(['insufficient', 'answered']),
+      confidence: z.number().min(0).max(1),
+    })
+    .meta({ description: 'a new answer version was stored (for observers)' }),
 } as const satisfies Record<EventTypeName, z.ZodType>;
 
 export type EventData<T extends EventTypeName> = z.output<(typeof eventDataSchemas)[T]>;

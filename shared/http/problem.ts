@@ -1,14 +1,20 @@
 import { STATUS_CODES, type ServerResponse } from 'node:http';
+import { z } from 'zod';
 
-/** RFC 9457 problem details. */
-export interface Problem {
-  type: string;
-  title: string;
-  status: number;
-  detail: string;
-  instance?: string;
-  [extension: string]: unknown;
-}
+/**
+ * RFC 9457 problem details, the body of every error MultiVAC answers (`application/problem+json`),
+ * from a function or from the gateway. Extension members may follow the standard ones.
+ */
+export const problemDocument = z
+  .looseObject({
+    type: z.string().meta({ description: 'always `about:blank`: the status says what happened' }),
+    title: z.string().meta({ description: "the status code's reason phrase" }),
+    status: z.number().int().min(400).max(599),
+    detail: z.string().meta({ description: 'what was wrong, for a person to read' }),
+    instance: z.string().optional().meta({ description: 'the path of the request' }),
+  })
+  .meta({ description: 'RFC 9457 problem details' });
+export type Problem = z.output<typeof problemDocument>;
 
 /** An error that becomes a problem+json response with its status. */
 export class HttpError extends Error {

@@ -16,13 +16,19 @@ export const CollectionName = Object.freeze({
   planPages: 'plan_pages',
 } as const);
 
-export type SourceState = 'requested' | 'fetching' | 'acquired' | 'failed';
+/** The states of a source, in the order a fetched page passes through them. */
+export const SOURCE_STATES = ['requested', 'fetching', 'acquired', 'failed'] as const;
+export type SourceState = (typeof SOURCE_STATES)[number];
+
+/** What a source is: a page to fetch, or raw text posted as it is. */
+export const SOURCE_KINDS = ['url', 'text'] as const;
+export type SourceKind = (typeof SOURCE_KINDS)[number];
 
 /** A URL (or raw text) fed to MultiVAC. `_id` is the sourceId; `url` is normalized and unique. */
 export interface SourceDoc {
   _id: string;
   url: string;
-  kind: 'url' | 'text';
+  kind: SourceKind;
   state: SourceState;
   reason?: string;
   documentId?: string;
@@ -65,7 +71,9 @@ export interface TermDoc {
   df: number;
 }
 
-export type JobState = 'queued' | 'running' | 'succeeded' | 'failed';
+/** The states of a learning job; `succeeded` and `failed` are final. */
+export const JOB_STATES = ['queued', 'running', 'succeeded', 'failed'] as const;
+export type JobState = (typeof JOB_STATES)[number];
 
 /** A learning job (docs/architecture.md#http-api): its counters are final once it has finished. */
 export interface JobDoc {

@@ -446,6 +446,7 @@ describe.skipIf(!hasKubectl).each(overlays())('overlay %s', (overlay) => {
       ['POST', `/?accept=${BROWSER_ACCEPT}`, 405],
       ['GET', '/console', 404],
       ['GET', '/multivac', 'question'],
+      ['GET', '/multivac/openapi.json', 'question'],
       ['POST', '/multivac', 'process'],
       ['PUT', '/multivac/data', 'data'],
       ['POST', '/multivac/data', 'data'],
@@ -454,6 +455,7 @@ describe.skipIf(!hasKubectl).each(overlays())('overlay %s', (overlay) => {
       ['GET', '/multivac/jobs/0123abcd', 'process'],
       ['DELETE', '/multivac', 405],
       ['POST', '/multivac/jobs/0123abcd', 405],
+      ['PUT', '/multivac/openapi.json', 405],
       ['GET', '/metrics', 404],
       ['GET', '/multivac/admin', 404],
     ] as const)('%s %s → %s', (method, target, expected) => {

@@ -90,6 +90,7 @@ describe('.dockerignore', () => {
     expect(rules[0]).toBe('**');
     expect(rules.filter((r) => r.startsWith('!')).sort()).toEqual(
       [
+        '!docs/api/openapi.json',
         '!functions/**',
         '!package-lock.json',
         '!package.json',

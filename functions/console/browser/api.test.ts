@@ -42,6 +42,7 @@ describe('reading responses defensively', () => {
       total: null,
       done: 0,
       failed: 0,
+      fetching: 0,
     });
   });
 });
