@@ -3,9 +3,13 @@
 #   docker build --build-arg FUNCTION=question -t question .
 # skaffold.yaml builds one artifact per function through this file.
 #
-# Stage 1 runs the esbuild step (`npm run build -- <name>`): one self-contained CommonJS bundle,
-# dist/<name>/index.cjs. Stage 2 is distroless Node with that bundle and nothing else: no npm, no
-# node_modules, no shell, a non-root user, started with `node` directly.
+# Stage 1 runs the esbuild step (`npm run build -- <name>`): dist/<name>/ holds the function's
+# self-contained CommonJS bundle (function.cjs) and the start-up that runs it (index.cjs).
+# Stage 2 makes the bundle's V8 code cache with the very Node binary of the final image (V8 ignores
+# a cache made by another build): the function runs once, answers a first caller's requests and
+# writes what V8 compiled, so that a cold start skips parsing and compiling it.
+# Stage 3 is distroless Node with that directory and nothing else: no npm, no node_modules, no
+# shell, a non-root user, started with `node` directly.
 
 ARG NODE_VERSION=24.22.3
 
@@ -17,7 +21,15 @@ RUN --mount=type=cache,target=/root/.npm npm ci --no-audit --no-fund
 COPY . .
 ARG FUNCTION
 RUN test -n "${FUNCTION}" || { echo 'build with --build-arg FUNCTION=<name>' >&2; exit 1; }
-RUN npm run build -- "${FUNCTION}" && test -s "dist/${FUNCTION}/index.cjs"
+RUN npm run build -- "${FUNCTION}" --no-code-cache && test -s "dist/${FUNCTION}/function.cjs"
+
+FROM gcr.io/distroless/nodejs24-debian12 AS codecache
+ARG FUNCTION
+COPY --from=build /src/dist/${FUNCTION}/ /app/
+# The broker starts from its trigger table (mounted from a ConfigMap when it runs).
+COPY --from=build /src/knative/base/triggers.yaml /code-cache/triggers.yaml
+ENV MULTIVAC_TRIGGERS_FILE=/code-cache/triggers.yaml
+RUN ["/nodejs/bin/node", "/app/index.cjs", "--write-code-cache"]
 
 FROM gcr.io/distroless/nodejs24-debian12:nonroot
 ARG FUNCTION
@@ -25,9 +37,9 @@ LABEL org.opencontainers.image.title="multivac-${FUNCTION}" \
       org.opencontainers.image.description="MultiVAC function ${FUNCTION}"
 ENV NODE_ENV=production
 WORKDIR /app
-# Only the bundle (and its source map: NODE_OPTIONS=--enable-source-maps turns it on), owned by
-# root, so the process can read it and change nothing.
-COPY --from=build --chown=0:0 /src/dist/${FUNCTION}/ /app/
+# The start-up, the bundle, its code cache and source map (NODE_OPTIONS=--enable-source-maps
+# turns it on), owned by root, so the process can read them and change nothing.
+COPY --from=codecache --chown=0:0 /app/ /app/
 # distroless' nonroot user.
 USER 65532:65532
 EXPOSE 8080

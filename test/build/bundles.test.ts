@@ -232,6 +232,21 @@ describe.each(functions.map((fn) => [fn.name, fn] as const))('%s bundle', (name,
     expect(unexpected).toEqual([]);
   });
 
+  it('starts with the V8 code cache the build made for it', async () => {
+    expect(report.codeCacheBytes).toBeGreaterThan(100 * 1024);
+    const { proc } = await start({
+      NODE_DEBUG: 'codecache',
+      REDIS_URL: 'redis://127.0.0.1:9',
+      MONGODB_URI: 'mongodb://127.0.0.1:9',
+      K_SINK: 'http://127.0.0.1:9/',
+      ...(name === 'broker' ? { MULTIVAC_TRIGGERS_FILE: join(runDir, 'triggers.yaml') } : {}),
+    });
+    expect(await proc.waitForLine(/CODECACHE \d+: \w+ for /)).toMatch(
+      /accepted for .*function\.cjs$/,
+    );
+    await proc.stop();
+  });
+
   it('starts from a directory without node_modules, listens, is healthy and serves a real request', async () => {
     const { redisUrl, mongoUri } = servers();
     const metricsPort = await freePort();

@@ -26,14 +26,20 @@ function stages(text: string): Instruction[][] {
 
 const dockerfile = readText('Dockerfile');
 const all = stages(dockerfile);
-const [build, final] = [all[0]!, all[all.length - 1]!];
+const [build, codecache, final] = [all[0]!, all[1]!, all[all.length - 1]!];
 const args = (stage: Instruction[], op: string) =>
   stage.filter((i) => i.op === op).map((i) => i.args);
 
 describe('the Dockerfile (one for all functions)', () => {
-  it('has a build stage and a final stage', () => {
-    expect(all).toHaveLength(2);
+  it("has a build stage, a code-cache stage on the final image's Node, and a final stage", () => {
+    expect(all).toHaveLength(3);
     expect(build[0]!.args).toMatch(/^node:\$\{NODE_VERSION\}-bookworm-slim AS build$/);
+    // Same binary as the final image (its :nonroot variant differs only by user): V8 takes a
+    // code cache only from the build that made it.
+    expect(codecache[0]!.args).toBe(`gcr.io/distroless/nodejs${NODE_MAJOR}-debian12 AS codecache`);
+    expect(args(codecache, 'RUN')).toEqual([
+      '["/nodejs/bin/node", "/app/index.cjs", "--write-code-cache"]',
+    ]);
   });
 
   it('takes the function as a build argument in both stages', () => {
@@ -44,8 +50,8 @@ describe('the Dockerfile (one for all functions)', () => {
   it('runs the esbuild step for that one function in the build stage', () => {
     const runs = args(build, 'RUN').join('\n');
     expect(runs).toMatch(/npm ci\b/);
-    expect(runs).toMatch(/npm run build -- "\$\{FUNCTION\}"/);
-    expect(runs).toMatch(/test -s "dist\/\$\{FUNCTION\}\/index\.cjs"/);
+    expect(runs).toMatch(/npm run build -- "\$\{FUNCTION\}" --no-code-cache/);
+    expect(runs).toMatch(/test -s "dist\/\$\{FUNCTION\}\/function\.cjs"/);
   });
 
   it('keeps the shared layers (npm ci) above the point where FUNCTION comes into scope', () => {
@@ -63,9 +69,10 @@ describe('the Dockerfile (one for all functions)', () => {
     );
   });
 
-  it('puts only the bundle in the image', () => {
+  it('puts only the function (start-up, bundle, code cache) in the image', () => {
+    expect(args(codecache, 'COPY')[0]).toBe('--from=build /src/dist/${FUNCTION}/ /app/');
     const copies = args(final, 'COPY');
-    expect(copies).toEqual(['--from=build --chown=0:0 /src/dist/${FUNCTION}/ /app/']);
+    expect(copies).toEqual(['--from=codecache --chown=0:0 /app/ /app/']);
     expect(args(final, 'RUN')).toEqual([]);
     expect(args(final, 'ADD')).toEqual([]);
   });
@@ -91,6 +98,7 @@ describe('.dockerignore', () => {
     expect(rules.filter((r) => r.startsWith('!')).sort()).toEqual(
       [
         '!docs/api/openapi.json',
+        '!knative/base/triggers.yaml',
         '!functions/**',
         '!package-lock.json',
         '!package.json',

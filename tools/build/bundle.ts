@@ -1,8 +1,12 @@
+import { execFile } from 'node:child_process';
 import { mkdir, rm, stat, writeFile } from 'node:fs/promises';
-import { join, relative } from 'node:path';
-import { build, type BuildOptions, type Metafile } from 'esbuild';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { build, type BuildOptions, type Metafile, type Plugin } from 'esbuild';
 import { browserAssetsPlugin } from './browser';
 import type { FunctionSource } from './discover';
+
+const run = promisify(execFile);
 
 /**
  * Optional peers that the drivers `require` inside try/catch (compression, Kerberos, client-side
@@ -28,34 +32,42 @@ export interface BundleReport {
   bytes: number;
   /** The largest inputs, to see what a bundle is made of. */
   largest: { path: string; bytes: number }[];
+  /** The size of its V8 code cache, when one was made. */
+  codeCacheBytes?: number;
+}
+
+/** What runs a function: the start-up that loads its bundle with its code cache. */
+export const STARTER = 'index.cjs';
+/** The function's bundle and its V8 code cache. */
+export const BUNDLE = 'function.cjs';
+
+/** `multivac:function` (imported by shared/runtime/entry.ts) is this function's `index.ts`. */
+function functionModulePlugin(fn: FunctionSource): Plugin {
+  return {
+    name: 'multivac-function',
+    setup(b) {
+      b.onResolve({ filter: /^multivac:function$/ }, () => ({ path: fn.entry }));
+    },
+  };
 }
 
 /**
- * The entry of an FF function: register it (importing its index), then serve it on the
- * framework's server from the same bundle, so the registry it registered with is the one serving.
+ * The bundle of one function: a Functions Framework function's main module is
+ * shared/runtime/entry.ts (it registers the function, then serves it); a standalone server's is its
+ * own `index.ts`.
  */
-export function entrySource(fn: FunctionSource, root: string): string {
-  const index = `./${relative(root, fn.entry).replace(/\\/g, '/')}`;
-  return [
-    `import ${JSON.stringify(index)};`,
-    `import { runFunction } from './shared/runtime/main';`,
-    `runFunction(${JSON.stringify(fn.name)}, ${JSON.stringify(fn.kind)}).catch((err) => {`,
-    `  console.error(JSON.stringify({ severity: 'CRITICAL', message: String(err && err.message || err) }));`,
-    `  process.exit(1);`,
-    `});`,
-  ].join('\n');
-}
-
 export function bundleOptions(fn: FunctionSource, root: string, outDir: string): BuildOptions {
   const common: BuildOptions = {
     bundle: true,
     platform: 'node',
     target: 'node24',
     format: 'cjs',
-    outfile: join(outDir, fn.name, 'index.cjs'),
+    outfile: join(outDir, fn.name, BUNDLE),
     sourcemap: 'linked',
     minify: true,
     keepNames: true,
+    // ASCII only (the default, said here because shared/runtime/start.ts reads it as latin1).
+    charset: 'ascii',
     legalComments: 'linked',
     metafile: true,
     external: OPTIONAL_PEERS,
@@ -67,13 +79,47 @@ export function bundleOptions(fn: FunctionSource, root: string, outDir: string):
   if (fn.kind === 'standalone') return { ...common, entryPoints: [fn.entry] };
   return {
     ...common,
-    stdin: {
-      contents: entrySource(fn, root),
-      resolveDir: root,
-      sourcefile: `${fn.name}-entry.ts`,
-      loader: 'ts',
+    entryPoints: [join(root, 'shared/runtime/entry.ts')],
+    define: {
+      ...common.define,
+      MULTIVAC_TARGET: JSON.stringify(fn.name),
+      MULTIVAC_SIGNATURE: JSON.stringify(fn.kind),
     },
+    plugins: [...common.plugins!, functionModulePlugin(fn)],
   };
+}
+
+/** The start-up (shared/runtime/start.ts), the same small file for every function. */
+export function starterOptions(fn: FunctionSource, root: string, outDir: string): BuildOptions {
+  return {
+    bundle: true,
+    platform: 'node',
+    target: 'node24',
+    format: 'cjs',
+    entryPoints: [join(root, 'shared/runtime/start.ts')],
+    outfile: join(outDir, fn.name, STARTER),
+    absWorkingDir: root,
+    logLevel: 'warning',
+  };
+}
+
+/** What a function needs to start without its real configuration (the broker: its triggers). */
+export const codeCacheEnv = (root: string): NodeJS.ProcessEnv => ({
+  MULTIVAC_TRIGGERS_FILE: join(root, 'knative/base/triggers.yaml'),
+});
+
+/**
+ * Makes the bundle's V8 code cache with this Node (`node index.cjs --write-code-cache`: the
+ * function runs, gets a first caller's requests, and writes what V8 compiled). A cache made by
+ * another Node is ignored at run time, so images make theirs with the Node they run.
+ */
+export async function writeCodeCache(dir: string, env: NodeJS.ProcessEnv = {}): Promise<number> {
+  await run(process.execPath, [join(dir, STARTER), '--write-code-cache'], {
+    cwd: dir,
+    env: { PATH: process.env.PATH, LOG_LEVEL: 'silent', ...env },
+    timeout: 60_000,
+  });
+  return (await stat(join(dir, `${BUNDLE}.cache`))).size;
 }
 
 function largestInputs(metafile: Metafile, count = 5): { path: string; bytes: number }[] {
@@ -97,22 +143,31 @@ function largestInputs(metafile: Metafile, count = 5): { path: string; bytes: nu
     .slice(0, count);
 }
 
-/** Builds one self-contained bundle in `<outDir>/<name>/` (replacing what was there). */
+/**
+ * Builds one function into `<outDir>/<name>/` (replacing what was there): its self-contained
+ * bundle, the start-up that runs it, and (unless `codeCache` is false) the bundle's code cache.
+ */
 export async function bundleFunction(
   fn: FunctionSource,
   root: string,
   outDir: string,
+  { codeCache = true }: { codeCache?: boolean } = {},
 ): Promise<BundleReport> {
-  await rm(join(outDir, fn.name), { recursive: true, force: true });
-  await mkdir(join(outDir, fn.name), { recursive: true });
-  const result = await build(bundleOptions(fn, root, outDir));
-  const file = join(outDir, fn.name, 'index.cjs');
-  await writeFile(join(outDir, fn.name, 'meta.json'), JSON.stringify(result.metafile));
+  const dir = join(outDir, fn.name);
+  await rm(dir, { recursive: true, force: true });
+  await mkdir(dir, { recursive: true });
+  const [result] = await Promise.all([
+    build(bundleOptions(fn, root, outDir)),
+    build(starterOptions(fn, root, outDir)),
+  ]);
+  const file = join(dir, BUNDLE);
+  await writeFile(join(dir, 'meta.json'), JSON.stringify(result.metafile));
   return {
     name: fn.name,
     kind: fn.kind,
     file,
     bytes: (await stat(file)).size,
     largest: largestInputs(result.metafile!),
+    ...(codeCache ? { codeCacheBytes: await writeCodeCache(dir, codeCacheEnv(root)) } : {}),
   };
 }

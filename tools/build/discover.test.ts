@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { discoverFunctions, entrySource, isValidName, kindOf } from './index';
+import { bundleOptions, discoverFunctions, isValidName, kindOf } from './index';
 
 describe('kindOf', () => {
   it.each([
@@ -62,12 +62,15 @@ describe('discoverFunctions', () => {
     ]);
   });
 
-  it('writes an entry that registers, then serves from the same bundle', async () => {
-    const [, question] = await discoverFunctions(root);
-    const source = entrySource(question!, root);
-    expect(source.indexOf("import './functions/question/index.ts'")).toBeLessThan(
-      source.indexOf('runFunction('),
-    );
-    expect(source).toContain('runFunction("question", "http")');
+  it('bundles an FF function from the shared entry, which registers, then serves it', async () => {
+    const [broker, question] = await discoverFunctions(root);
+    const options = bundleOptions(question!, root, '/out');
+    expect(options.entryPoints).toEqual([join(root, 'shared/runtime/entry.ts')]);
+    expect(options.define).toMatchObject({
+      MULTIVAC_TARGET: '"question"',
+      MULTIVAC_SIGNATURE: '"http"',
+    });
+    expect(options.outfile).toBe('/out/question/function.cjs');
+    expect(bundleOptions(broker!, root, '/out').entryPoints).toEqual([broker!.entry]);
   });
 });

@@ -1,10 +1,14 @@
 /** The build: discover functions and bundle each one (tools only). */
 export { discoverFunctions, kindOf, isValidName, type FunctionSource, type Kind } from './discover';
 export {
+  BUNDLE,
   bundleFunction,
+  codeCacheEnv,
   bundleOptions,
-  entrySource,
   OPTIONAL_PEERS,
+  STARTER,
+  starterOptions,
+  writeCodeCache,
   type BundleReport,
 } from './bundle';
 export {

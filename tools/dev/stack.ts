@@ -5,6 +5,8 @@ import { listen } from '../../shared/runtime/server';
 import {
   bundleFunction,
   bundleOptions,
+  codeCacheEnv,
+  writeCodeCache,
   discoverFunctions,
   type FunctionSource,
 } from '../build/index';
@@ -310,7 +312,12 @@ async function watchSources(
                   first = false;
                   return;
                 }
-                if (result.errors.length === 0) await onRebuilt(fn);
+                if (result.errors.length !== 0) return;
+                // The code cache no longer fits the rebuilt bundle: rebuild it as well.
+                await writeCodeCache(join(distDir, fn.name), codeCacheEnv(root)).catch(
+                  () => undefined,
+                );
+                await onRebuilt(fn);
               });
             },
           },

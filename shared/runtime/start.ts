@@ -1,0 +1,142 @@
+/**
+ * What a function's container runs: `node index.cjs`. It loads the function's bundle
+ * (`function.cjs`, beside it) through V8 with the code cache built for it (`function.cjs.cache`),
+ * so that a cold start does not parse and compile the bundle's code again: V8 takes the compiled
+ * code of every function that ran while the cache was made. A cache that does not fit (another
+ * Node, other V8 flags, a changed bundle) is ignored by V8 and the bundle is compiled as usual.
+ *
+ * `node index.cjs --write-code-cache` makes the cache: it runs the function, sends it the
+ * requests a first caller would (probes, a page, an event), then writes what V8 compiled and
+ * exits. The build does this with the same Node the image runs.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { createServer } from 'node:net';
+import { dirname, join } from 'node:path';
+import { debuglog } from 'node:util';
+import { Script } from 'node:vm';
+
+/** `NODE_DEBUG=codecache` says whether V8 took the code cache. */
+const debug = debuglog('codecache');
+
+const bundle = join(__dirname, 'function.cjs');
+const cacheFile = `${bundle}.cache`;
+const WRAPPER = ['(function (exports, require, module, __filename, __dirname) {', '\n})'] as const;
+
+function readCache(): Buffer | undefined {
+  try {
+    return readFileSync(cacheFile);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Compiles and runs the bundle as CommonJS, as Node's own loader would. */
+function load(): Script {
+  const cachedData = readCache();
+  // esbuild writes ASCII (anything else escaped), so latin1 reads it exactly, without decoding.
+  const source = WRAPPER[0] + readFileSync(bundle, 'latin1') + WRAPPER[1];
+  const script = new Script(source, { filename: bundle, ...(cachedData ? { cachedData } : {}) });
+  debug(
+    cachedData === undefined
+      ? 'none for %s'
+      : script.cachedDataRejected
+        ? 'rejected for %s'
+        : 'accepted for %s',
+    bundle,
+  );
+  const run = script.runInThisContext() as (...args: unknown[]) => void;
+  const module = { exports: {} };
+  run.call(module.exports, module.exports, createRequire(bundle), module, bundle, dirname(bundle));
+  return script;
+}
+
+/** A port nobody listens on now. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Requests of a first caller; their answers do not matter, only the code they run. */
+async function warmUp(base: string): Promise<void> {
+  const event = {
+    specversion: '1.0',
+    type: 'dev.multivac.learning.requested',
+    source: '/multivac/code-cache',
+    id: 'code-cache',
+    datacontenttype: 'application/json',
+    data: { jobId: 'code-cache' },
+  };
+  const requests: [string, RequestInit][] = [
+    ['/healthz', {}],
+    ['/readyz', {}],
+    ['/', {}],
+    ['/', { headers: { accept: 'text/html' } }],
+    ['/multivac', {}],
+    ['/multivac', { headers: { accept: 'application/json' } }],
+    ['/multivac/data', {}],
+    [
+      '/',
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/cloudevents+json' },
+        body: JSON.stringify(event),
+      },
+    ],
+    ['/', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{' }],
+  ];
+  for (const [path, init] of requests) {
+    await fetch(base + path, { ...init, signal: AbortSignal.timeout(2000) }).then(
+      (res) => res.arrayBuffer(),
+      () => undefined,
+    );
+  }
+}
+
+async function writeCodeCache(): Promise<void> {
+  const port = await freePort();
+  // A container's configuration is not there at build time: whatever is missing points nowhere.
+  process.env.PORT = String(port);
+  delete process.env.METRICS_PORT;
+  process.env.REDIS_URL ??= 'redis://127.0.0.1:1';
+  process.env.MONGODB_URI ??= 'mongodb://127.0.0.1:1';
+  process.env.K_SINK ??= 'http://127.0.0.1:1/';
+  process.env.LOG_LEVEL ??= 'silent';
+  process.env.MULTIVAC_LISTEN_HOST ??= '127.0.0.1';
+  const script = load();
+  // Written on the way out, whichever way that is: a function that stops for lack of a server
+  // (the broker without Redis) still leaves the code it compiled until then.
+  process.once('exit', () => {
+    const data = script.createCachedData();
+    writeFileSync(cacheFile, data);
+    console.log(`code cache: ${data.length} bytes for ${bundle}`);
+    process.exitCode = 0;
+  });
+  const base = `http://127.0.0.1:${port}`;
+  for (let i = 0; ; i++) {
+    const up = await fetch(`${base}/healthz`).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (up) break;
+    if (i > 500) throw new Error('the function did not start within 10 s');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  await warmUp(base);
+  process.exit(0);
+}
+
+if (process.argv.includes('--write-code-cache')) {
+  writeCodeCache().catch((err: unknown) => {
+    console.error(`code cache: ${(err as Error).message}`);
+    process.exit(1);
+  });
+} else {
+  load();
+}
