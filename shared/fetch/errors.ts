@@ -102,7 +102,8 @@ export type InvalidUrlCode =
   | 'credentials'
   | 'host'
   | 'port'
-  | 'blocked-address';
+  | 'blocked-address'
+  | 'blocked-name';
 
 /** Thrown by `normalizeUrl`; `reason` says what is wrong in words a user understands. */
 export class InvalidUrlError extends Error {

@@ -12,6 +12,8 @@ const dbName = uniqueDbName('data');
 let sink: EventSink;
 let fn: RunningTestFunction;
 let limited: RunningTestFunction;
+/** With MULTIVAC_FETCH_ALLOWED_CIDRS, as the local stack and the end-to-end tests run it. */
+let open: RunningTestFunction;
 let store: Store;
 let db: Db;
 
@@ -29,14 +31,17 @@ beforeAll(async () => {
   sink = await startEventSink();
   http('data', dataFunction(env({ MULTIVAC_RATE_LIMIT_PER_MINUTE: '1000' })));
   http('data-limited', dataFunction(env({ MULTIVAC_RATE_LIMIT_PER_MINUTE: '3' })));
+  http('data-open', dataFunction(env({ MULTIVAC_FETCH_ALLOWED_CIDRS: '127.0.0.1/32' })));
   fn = await serveFunction('data', 'http');
   limited = await serveFunction('data-limited', 'http');
+  open = await serveFunction('data-open', 'http');
   store = createStore({ uri: servers().mongoUri, dbName });
   db = await store.db();
 });
 afterAll(async () => {
   await fn.close();
   await limited.close();
+  await open.close();
   await sink.close();
   await db.dropDatabase().catch(() => {});
   await store.close();
@@ -135,6 +140,32 @@ describe('PUT /multivac/data', () => {
       'application/json',
       400,
     ],
+    ['localhost', JSON.stringify({ url: 'http://localhost:8080/admin' }), 'application/json', 400],
+    [
+      'a *.localhost name',
+      JSON.stringify({ url: 'http://api.localhost/' }),
+      'application/json',
+      400,
+    ],
+    ['a single-label name', JSON.stringify({ url: 'http://redis:6379/' }), 'application/json', 400],
+    [
+      'the metadata server by name',
+      JSON.stringify({ url: 'http://metadata.google.internal/computeMetadata/v1/' }),
+      'application/json',
+      400,
+    ],
+    [
+      'a cluster-local name',
+      JSON.stringify({ url: 'http://broker.multivac.svc.cluster.local/' }),
+      'application/json',
+      400,
+    ],
+    [
+      'a home-network name',
+      'URL=http%3A%2F%2Fnas.home.arpa%2F',
+      'application/x-www-form-urlencoded',
+      400,
+    ],
     ['a number instead of a string', JSON.stringify({ url: 42 }), 'application/json', 400],
     ['no url at all', JSON.stringify({ link: 'https://example.org' }), 'application/json', 400],
     [
@@ -154,6 +185,20 @@ describe('PUT /multivac/data', () => {
     expect(((await res.json()) as { detail: string }).detail).toBeTruthy();
     expect(await collections(db).sources.countDocuments()).toBe(before);
     expect(sink.events).toHaveLength(0);
+  });
+
+  it('leaves local names to acquire once private ranges are allowed (the local stack, tests)', async () => {
+    const res = await put(
+      JSON.stringify({ url: 'http://localhost:8999/page' }),
+      'application/json',
+      open.url,
+    );
+    expect(res.status).toBe(202);
+    expect(await res.json()).toMatchObject({
+      url: 'http://localhost:8999/page',
+      state: 'requested',
+    });
+    expect(sink.events).toHaveLength(1);
   });
 
   it('answers 503 when the broker refuses, shows the source as failed, and a retry re-queues it', async () => {
