@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { fetchPolicyFields, mongoFields, positiveInt, runtimeFields, sinkFields } from './fields';
+import { fetchPolicyFields, positiveInt, runtimeFields, sinkFields } from './fields';
+import { mongoFields } from './mongo';
 
 /** `acquire`: fetches user URLs safely (DESIGN §7) and stores the extracted documents. */
 export const acquireConfig = z.object({

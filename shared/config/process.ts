@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { httpFields, mongoFields, runtimeFields, sinkFields } from './fields';
+import { httpFields, runtimeFields, sinkFields } from './fields';
+import { mongoFields } from './mongo';
 
 /** `process`: creates learning jobs and reports their progress. */
 export const processConfig = z.object({
