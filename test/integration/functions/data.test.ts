@@ -5,6 +5,7 @@ import { dataFunction } from '../../../functions/data/function';
 import { EventType } from '../../../shared/events/index';
 import { collections, createStore, type Store } from '../../../shared/store/index';
 import { serveFunction, type RunningTestFunction } from '../../support/function-server';
+import { freePort } from '../../../tools/services/index';
 import { servers, uniqueDbName, uniquePrefix } from '../../support/isolation';
 import { startEventSink, type EventSink } from '../../support/sink';
 
@@ -14,6 +15,8 @@ let fn: RunningTestFunction;
 let limited: RunningTestFunction;
 /** With MULTIVAC_FETCH_ALLOWED_CIDRS, as the local stack and the end-to-end tests run it. */
 let open: RunningTestFunction;
+/** With a Redis that refuses connections (nothing listens on its port). */
+let noRedis: RunningTestFunction;
 let store: Store;
 let db: Db;
 
@@ -32,9 +35,15 @@ beforeAll(async () => {
   http('data', dataFunction(env({ MULTIVAC_RATE_LIMIT_PER_MINUTE: '1000' })));
   http('data-limited', dataFunction(env({ MULTIVAC_RATE_LIMIT_PER_MINUTE: '3' })));
   http('data-open', dataFunction(env({ MULTIVAC_FETCH_ALLOWED_CIDRS: '127.0.0.1/32' })));
+  const refused = `redis://127.0.0.1:${await freePort()}`;
+  http(
+    'data-no-redis',
+    dataFunction(env({ REDIS_URL: refused, MULTIVAC_RATE_LIMIT_PER_MINUTE: '2' })),
+  );
   fn = await serveFunction('data', 'http');
   limited = await serveFunction('data-limited', 'http');
   open = await serveFunction('data-open', 'http');
+  noRedis = await serveFunction('data-no-redis', 'http');
   store = createStore({ uri: servers().mongoUri, dbName });
   db = await store.db();
 });
@@ -42,6 +51,7 @@ afterAll(async () => {
   await fn.close();
   await limited.close();
   await open.close();
+  await noRedis.close();
   await sink.close();
   await db.dropDatabase().catch(() => {});
   await store.close();
@@ -255,6 +265,42 @@ describe('PUT /multivac/data', () => {
       'application/json',
       limited.url,
       client(8),
+    );
+    expect(other.status).toBe(202);
+  });
+});
+
+describe('the rate limit without Redis', () => {
+  it('falls back to a limit in memory when Redis refuses connections from the first write on', async () => {
+    const client = { 'x-forwarded-for': '203.0.113.40' };
+    const write = (n: number) =>
+      put(
+        JSON.stringify({ url: `https://example.org/no-redis/${n}` }),
+        'application/json',
+        noRedis.url,
+        client,
+      );
+    expect((await write(1)).status).toBe(202);
+    expect((await write(2)).status).toBe(202);
+    const refused = await write(3);
+    expect(refused.status).toBe(429);
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+    // Raw text counts against the same limit.
+    const text = await fetch(`${noRedis.url}/multivac/data`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...client },
+      body: JSON.stringify({ text: 'Entropy, counted in memory.' }),
+    });
+    expect(text.status).toBe(429);
+    expect(
+      await collections(db).sources.countDocuments({ url: 'https://example.org/no-redis/3' }),
+    ).toBe(0);
+    // Another client has a window of its own.
+    const other = await put(
+      JSON.stringify({ url: 'https://example.org/no-redis/other' }),
+      'application/json',
+      noRedis.url,
+      { 'x-forwarded-for': '203.0.113.41' },
     );
     expect(other.status).toBe(202);
   });
