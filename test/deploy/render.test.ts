@@ -22,7 +22,7 @@ if (!hasKubectl) {
   );
 }
 
-const NAMESPACES = ['multivac', 'istio-system'];
+const NAMESPACES = ['multivac', 'istio-system', 'knative-serving'];
 const CLUSTER_SCOPED = ['Namespace'];
 
 const label = (doc: K8sObject) =>
