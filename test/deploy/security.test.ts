@@ -8,7 +8,7 @@ import {
   byKind,
   gitFiles,
   gitIgnores,
-  hasKubectl,
+  runsKubectl,
   overlays,
   parseDocuments,
   readText,
@@ -108,7 +108,7 @@ describe('Secrets never in plain text in the repo', () => {
   });
 });
 
-describe.skipIf(!hasKubectl).each(overlays())('overlay %s', (overlay) => {
+describe.skipIf(!runsKubectl).each(overlays())('overlay %s', (overlay) => {
   const docs = () => renderOverlay(overlay);
   const all = () => workloads(docs());
   const policies = () => byKind<NetworkPolicy>(docs(), 'NetworkPolicy');
