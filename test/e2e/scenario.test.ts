@@ -16,7 +16,7 @@ import { startCorpusServer, type CorpusServer } from '../corpus/server';
 import { CORPUS } from '../corpus/manifest';
 import { storedDigests } from '../support/digest';
 import { uniqueDbName, uniquePrefix } from '../support/isolation';
-import { eventually, startTestStack, type TestStack } from './support/stack';
+import { eventually, startTestStack, tailOnFailure, type TestStack } from './support/stack';
 
 const INSUFFICIENT = 'INSUFFICIENT DATA FOR MEANINGFUL ANSWER.';
 const JOB_TIMEOUT_MS = 150_000;
@@ -54,13 +54,9 @@ afterAll(async () => {
   await rm(dataDir, { recursive: true, force: true });
 });
 
-afterEach((context) => {
-  if (context.task.result?.state === 'fail')
-    console.log(`--- last lines of the stack ---\n${stack.tail(80)}`);
-});
+afterEach(tailOnFailure(() => stack));
 
-const call = (path: string, init?: RequestInit) =>
-  fetch(`${stack.url}${path}`, { ...init, signal: AbortSignal.timeout(30_000) });
+const call = (path: string, init?: RequestInit) => stack.call(path, init);
 
 interface AnswerJson {
   status: 'insufficient' | 'answered';

@@ -11,7 +11,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { CORPUS } from '../corpus/manifest';
 import { startCorpusServer, type CorpusServer } from '../corpus/server';
 import { uniqueDbName, uniquePrefix } from '../support/isolation';
-import { eventually, startTestStack, type TestStack } from './support/stack';
+import { eventually, startTestStack, tailOnFailure, type TestStack } from './support/stack';
 
 const JOB_TIMEOUT_MS = 150_000;
 
@@ -42,13 +42,9 @@ afterAll(async () => {
   await rm(dataDir, { recursive: true, force: true });
 });
 
-afterEach((context) => {
-  if (context.task.result?.state === 'fail')
-    console.log(`--- last lines of the stack ---\n${stack.tail(80)}`);
-});
+afterEach(tailOnFailure(() => stack));
 
-const call = (path: string, init?: RequestInit) =>
-  fetch(`${stack.url}${path}`, { ...init, signal: AbortSignal.timeout(30_000) });
+const call = (path: string, init?: RequestInit) => stack.call(path, init);
 
 interface Job {
   state: string;
