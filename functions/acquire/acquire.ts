@@ -117,7 +117,13 @@ export function acquireHandler(deps: AcquireDeps): EventHandler<typeof EventType
         },
       );
       log.warn(
-        { sourceId, attempt, code: result.code, retryAfterSeconds: result.retryAfterSeconds },
+        {
+          sourceId,
+          attempt,
+          code: result.code,
+          detail: result.detail,
+          retryAfterSeconds: result.retryAfterSeconds,
+        },
         `fetch failed transiently, to be retried: ${result.reason}`,
       );
       throw new TransientFetchFailure(result.reason);
@@ -130,7 +136,8 @@ export function acquireHandler(deps: AcquireDeps): EventHandler<typeof EventType
       result.code,
       seconds(),
     );
-    await failed(db, source, reason, now(), deps.emit, log);
+    const outcome = { reason, code: result.code, detail: result.detail };
+    await failed(db, source, outcome, now(), { emit: deps.emit, log });
     return 'ok';
   };
 
@@ -157,19 +164,19 @@ export function acquireHandler(deps: AcquireDeps): EventHandler<typeof EventType
   }
 }
 
+/** Records a final failure: the public reason on the source and in the event, the detail in the log. */
 async function failed(
   db: Db,
   source: SourceDoc,
-  reason: string,
+  { reason, code, detail }: Pick<Failure, 'reason' | 'code' | 'detail'>,
   at: Date,
-  emit: Emit,
-  log: Logger,
+  { emit, log }: { emit: Emit; log: Logger },
 ): Promise<void> {
   await collections(db).sources.updateOne(
     { _id: source._id },
     { $set: { state: 'failed', reason, updatedAt: at } },
   );
-  log.info({ sourceId: source._id, reason }, 'source failed');
+  log.info({ sourceId: source._id, reason, code, detail }, 'source failed');
   await emit(failedEvent(source, reason));
 }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ExtractError } from '../../shared/extract/index';
-import { FetchError } from '../../shared/fetch/index';
+import { FetchError, UNRESOLVABLE_HOST_REASON } from '../../shared/fetch/index';
 import {
   MAX_REASON_LENGTH,
   clipReason,
@@ -29,15 +29,22 @@ describe('toFailure', () => {
     });
   });
 
-  it('says why a blocked address was refused', () => {
-    const failure = toFailure(
-      new FetchError('permanent', 'blocked-address', 'address 127.0.0.1 is loopback'),
-    );
-    expect(failure?.kind).toBe('permanent');
-    expect(failure?.reason).toBe(
-      'refused: address 127.0.0.1 is loopback (only public addresses are fetched)',
-    );
-  });
+  it.each([
+    ['permanent', 'blocked-address', 'host db.corp.example: address 10.20.0.5 is private'],
+    ['permanent', 'dns', 'host gone.corp.example not found (ENOTFOUND)'],
+    ['permanent', 'dns', 'host nothing.corp.example has no addresses'],
+    ['transient', 'dns', 'resolving slow.corp.example failed (EAI_AGAIN)'],
+  ] as const)(
+    'tells users one sentence for a %s %s failure and keeps the details for the logs',
+    (kind, code, detail) => {
+      expect(toFailure(new FetchError(kind, code, detail))).toEqual({
+        kind,
+        code,
+        reason: UNRESOLVABLE_HOST_REASON,
+        detail,
+      });
+    },
+  );
 
   it('makes every ExtractError permanent', () => {
     expect(toFailure(new ExtractError('empty', 'no readable text found'))).toEqual({

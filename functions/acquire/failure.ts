@@ -13,6 +13,11 @@ export interface Failure {
   code: string;
   /** For people: stored on the source and sent in `source.failed`. */
   reason: string;
+  /**
+   * For the logs only, when it says more than `reason`: the resolved addresses and DNS answers
+   * that users must not learn (docs/safe-fetching.md, "What users are told").
+   */
+  detail?: string;
   /** What the site asked for with `Retry-After` (logged; the broker's backoff decides). */
   retryAfterSeconds?: number;
 }
@@ -23,14 +28,12 @@ export interface Failure {
  */
 export function toFailure(err: unknown): Failure | undefined {
   if (err instanceof FetchError) {
-    const reason =
-      err.code === 'blocked-address'
-        ? `refused: ${err.reason} (only public addresses are fetched)`
-        : err.reason;
+    const reason = err.publicReason;
     return {
       kind: err.kind,
       code: err.code,
       reason: clipReason(reason),
+      ...(reason === err.reason ? {} : { detail: err.reason }),
       ...(err.retryAfterSeconds === undefined ? {} : { retryAfterSeconds: err.retryAfterSeconds }),
     };
   }

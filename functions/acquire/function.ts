@@ -1,7 +1,7 @@
 import type { CloudEventFunction } from '@google-cloud/functions-framework';
 import { acquireConfig, ConfigError, type Env } from '../../shared/config/index';
 import { EventType } from '../../shared/events/index';
-import { parseCidrs, safeFetch } from '../../shared/fetch/index';
+import { parseCidrs, safeFetch, type Resolver } from '../../shared/fetch/index';
 import {
   databaseFor,
   eventFunction,
@@ -14,9 +14,13 @@ import { acquireMetrics } from './metrics';
 /**
  * The `acquire` function. Configuration (including the allowed CIDRs) is checked here, at
  * registration, so a bad environment stops the container at start with one readable error; the
- * database connects on first use and undici and the extractor load on the first fetch.
+ * database connects on first use and undici and the extractor load on the first fetch. `resolve`
+ * replaces the system resolver (tests give names whatever answers a case needs).
  */
-export function acquireFunction(env?: Env): CloudEventFunction {
+export function acquireFunction(
+  env?: Env,
+  { resolve }: { resolve?: Resolver } = {},
+): CloudEventFunction {
   const { config, log, metrics } = functionContext('acquire', acquireConfig, env);
   try {
     parseCidrs(config.MULTIVAC_FETCH_ALLOWED_CIDRS);
@@ -28,6 +32,7 @@ export function acquireFunction(env?: Env): CloudEventFunction {
     timeoutMs: config.MULTIVAC_FETCH_TIMEOUT_MS,
     maxBytes: config.MULTIVAC_FETCH_MAX_BYTES,
     maxRedirects: config.MULTIVAC_FETCH_MAX_REDIRECTS,
+    ...(resolve ? { resolve } : {}),
   };
   const handler = acquireHandler({
     db: databaseFor(config, 'acquire', metrics),

@@ -1,4 +1,4 @@
-import type { RateLimiterAbstract, RateLimiterRes } from 'rate-limiter-flexible';
+import type { RateLimiterAbstract, RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import type { RedisHandle } from '../../shared/redis/index';
 import { HttpError } from '../../shared/http/index';
 import type { Logger } from '../../shared/log/index';
@@ -8,56 +8,79 @@ export interface RateLimitOptions {
   perMinute: number;
   keyPrefix: string;
   log: Logger;
+  /** After Redis could not be reached, how long writes are counted in memory before trying again. */
+  retryRedisMs?: number;
 }
 
 /**
  * Writes to `/multivac/data` per client address: a fixed one-minute window counted in Redis, so
- * every replica shares it. If Redis fails, each process falls back to its own in-memory window
- * (rate-limiter-flexible's insurance limiter) rather than refusing every write.
+ * every replica shares it. Whenever Redis cannot be used — unreachable from the first write on, or
+ * failing later — each process counts in its own in-memory window instead (rate-limiter-flexible's
+ * insurance limiter): the limit gets looser by the number of replicas, never open.
  */
 export function createRateLimit({
   redis,
   perMinute,
   keyPrefix,
   log,
+  retryRedisMs = 5000,
 }: RateLimitOptions): (key: string) => Promise<void> {
-  let limiter: Promise<RateLimiterAbstract> | undefined;
-  const build = async () => {
-    const { RateLimiterRedis, RateLimiterMemory } = await import('rate-limiter-flexible');
+  const window = { points: perMinute, duration: 60 };
+  let memory: RateLimiterMemory | undefined;
+  let shared: Promise<RateLimiterAbstract> | undefined;
+  let retryAt = 0;
+
+  // One in-memory window for both uses, so a write counts once whichever limiter took it.
+  const inMemory = async () => {
+    const { RateLimiterMemory } = await import('rate-limiter-flexible');
+    return (memory ??= new RateLimiterMemory(window));
+  };
+  const connect = async (): Promise<RateLimiterAbstract> => {
+    const { RateLimiterRedis } = await import('rate-limiter-flexible');
+    const storeClient = await redis.client();
     return new RateLimiterRedis({
-      storeClient: await redis.client(),
+      ...window,
+      storeClient,
       keyPrefix,
-      points: perMinute,
-      duration: 60,
-      insuranceLimiter: new RateLimiterMemory({ points: perMinute, duration: 60 }),
+      insuranceLimiter: await inMemory(),
     });
   };
-  return async (key) => {
-    let current: RateLimiterAbstract;
+  const limiter = async (): Promise<RateLimiterAbstract> => {
+    if (Date.now() < retryAt) return inMemory();
     try {
-      current = await (limiter ??= build().catch((err: unknown) => {
-        limiter = undefined;
+      return await (shared ??= connect().catch((err: unknown) => {
+        shared = undefined;
         throw err;
       }));
     } catch (err) {
-      log.warn({ err }, 'rate limiter unavailable; write allowed');
-      return;
+      // Not every write should wait for a connection that failed a moment ago.
+      retryAt = Date.now() + retryRedisMs;
+      log.warn({ err }, 'rate limiter: Redis unavailable; counting writes in memory');
+      return inMemory();
     }
+  };
+  const consume = async (current: RateLimiterAbstract, key: string) => {
     try {
       await current.consume(key);
     } catch (rejection) {
-      if (rejection instanceof Error) {
-        log.warn({ err: rejection }, 'rate limiter failed; write allowed');
-        return;
-      }
+      if (rejection instanceof Error) throw rejection;
       const seconds = Math.max(1, Math.ceil((rejection as RateLimiterRes).msBeforeNext / 1000));
       throw new HttpError(
         429,
         `more than ${perMinute} writes a minute from this address; retry in ${seconds} s`,
-        {
-          'retry-after': String(seconds),
-        },
+        { 'retry-after': String(seconds) },
       );
+    }
+  };
+
+  return async (key) => {
+    const current = await limiter();
+    try {
+      await consume(current, key);
+    } catch (err) {
+      if (err instanceof HttpError || current === memory) throw err;
+      log.warn({ err }, 'rate limiter failed; counting this write in memory');
+      await consume(await inMemory(), key);
     }
   };
 }

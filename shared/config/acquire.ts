@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { fetchPolicyFields, mongoFields, positiveInt, runtimeFields, sinkFields } from './fields';
+import { fetchPolicyFields, positiveInt, runtimeFields, sinkFields } from './fields';
+import { mongoFields } from './mongo';
 
 /** `acquire`: fetches user URLs safely (docs/safe-fetching.md) and stores the documents. */
 export const acquireConfig = z.object({

@@ -3,12 +3,12 @@ import {
   cacheFields,
   fetchPolicyFields,
   httpFields,
-  mongoFields,
   positiveInt,
   redisFields,
   runtimeFields,
   sinkFields,
 } from './fields';
+import { mongoFields } from './mongo';
 
 /** `data`: records sources and raw text, emits `source.requested`; rate-limited through Redis. */
 export const dataConfig = z.object({

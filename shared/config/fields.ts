@@ -2,6 +2,19 @@ import { z } from 'zod';
 
 /** Building blocks of the per-function schemas; names: docs/architecture.md#configuration. */
 
+/**
+ * Metadata of a variable whose value must never be printed: a configuration error names it and
+ * says what is wrong, never what it holds (`parseConfig`). Marked: `REDIS_URL` (Memorystore's
+ * AUTH string is its password) and `MONGODB_URI` (user and password).
+ */
+export const secretVariable = { secret: true } as const;
+
+/**
+ * Names that look like they hold a credential, secret or not marked: their values are never
+ * printed either, so a variable added later without the mark is safe by its name.
+ */
+export const secretLikeName = /PASSWORD|PASSWD|SECRET|TOKEN|CREDENTIAL|AUTH|_KEY$|^KEY$|_URI$/;
+
 const port = z.coerce.number().int().min(0).max(65535);
 
 const url = (protocols: readonly string[]) =>
@@ -34,15 +47,7 @@ export const runtimeFields = {
 };
 
 export const redisFields = {
-  REDIS_URL: url(['redis:', 'rediss:']),
-};
-
-export const mongoFields = {
-  MONGODB_URI: url(['mongodb:', 'mongodb+srv:']),
-  MONGODB_DB: z
-    .string()
-    .regex(/^[A-Za-z0-9_-]{1,63}$/, 'must be 1-63 letters, digits, "_" or "-"')
-    .default('multivac'),
+  REDIS_URL: url(['redis:', 'rediss:']).meta(secretVariable),
 };
 
 /** Functions that publish events (the Knative SinkBinding contract). */

@@ -1,12 +1,6 @@
 import { z } from 'zod';
-import {
-  cacheFields,
-  mongoFields,
-  positiveInt,
-  redisFields,
-  runtimeFields,
-  sinkFields,
-} from './fields';
+import { cacheFields, positiveInt, redisFields, runtimeFields, sinkFields } from './fields';
+import { mongoFields } from './mongo';
 
 /** `learn`: plans jobs, learns documents, and recomputes the answer when a job completes. */
 export const learnConfig = z.object({

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { secretLikeName, secretVariable } from './fields';
 
 /** Raised once at start-up, listing every bad or missing variable. */
 export class ConfigError extends Error {
@@ -30,11 +31,21 @@ export function parseConfig<S extends z.ZodType>(
   if (result.success) return result.data;
   const problems = result.error.issues.map((issue) => {
     const name = issue.path.join('.') || '(environment)';
-    const raw = typeof issue.path[0] === 'string' ? present[issue.path[0]] : undefined;
+    const key = typeof issue.path[0] === 'string' ? issue.path[0] : undefined;
+    const raw = key === undefined ? undefined : present[key];
     const missing = raw === undefined && issue.code === 'invalid_type';
-    return missing
-      ? `${name}: required but not set`
-      : `${name}: ${issue.message}${raw === undefined ? '' : ` (got ${JSON.stringify(raw)})`}`;
+    if (missing) return `${name}: required but not set`;
+    // A secret's value is never echoed, not even in part: logs and crash reports keep it.
+    const shown =
+      raw === undefined || isSecret(schema, key!) ? '' : ` (got ${JSON.stringify(raw)})`;
+    return `${name}: ${issue.message}${shown}`;
   });
   throw new ConfigError(service, problems);
+}
+
+/** Whether the variable `key` holds a secret: marked {@link secretVariable}, or named like one. */
+export function isSecret(schema: z.ZodType, key: string): boolean {
+  if (secretLikeName.test(key)) return true;
+  const shape = (schema as { shape?: Record<string, z.ZodType> }).shape;
+  return shape?.[key]?.meta()?.secret === secretVariable.secret;
 }

@@ -1,12 +1,6 @@
 import { z } from 'zod';
-import {
-  cacheFields,
-  httpFields,
-  mongoFields,
-  redisFields,
-  runtimeFields,
-  sinkFields,
-} from './fields';
+import { cacheFields, httpFields, redisFields, runtimeFields, sinkFields } from './fields';
+import { mongoFields } from './mongo';
 
 /** `process`: creates learning jobs and reports their progress (read from `learn`'s counts). */
 export const processConfig = z.object({

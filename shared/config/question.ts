@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { cacheFields, httpFields, mongoFields, redisFields, runtimeFields } from './fields';
+import { cacheFields, httpFields, redisFields, runtimeFields } from './fields';
+import { mongoFields } from './mongo';
 
 /** `question`: serves the answer from the Redis cache, falling back to MongoDB. */
 export const questionConfig = z.object({

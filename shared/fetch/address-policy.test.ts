@@ -84,3 +84,30 @@ describe('address policy with allowed ranges', () => {
     expect(() => parseCidrs([cidr])).toThrow(TypeError);
   });
 });
+
+describe('names that can never be public', () => {
+  it.each([
+    ['localhost', 'loopback'],
+    ['a.b.localhost', 'loopback'],
+    ['redis', 'single-label'],
+    ['metadata.google.internal', 'private-use'],
+    ['printer.local', 'multicast-DNS'],
+    ['broker.multivac.svc.cluster.local', 'cluster'],
+    ['nas.home.arpa', 'home-network'],
+    ['localhost.localdomain', 'local-domain'],
+  ])('%s is refused (%s) while no private range is allowed', (name, why) => {
+    expect(createAddressPolicy().nameRefusal(name)).toContain(why);
+  });
+
+  it.each([['example.org'], ['localhost.example'], ['internal.example.org'], ['xn--bcher-kva.de']])(
+    '%s may be public',
+    (name) => {
+      expect(createAddressPolicy().nameRefusal(name)).toBeNull();
+    },
+  );
+
+  it('any allowed range leaves names to the address check (they may resolve into it)', () => {
+    expect(createAddressPolicy(['10.0.0.0/8']).nameRefusal('wiki.internal')).toBeNull();
+    expect(createAddressPolicy(['127.0.0.1/32']).nameRefusal('localhost')).toBeNull();
+  });
+});

@@ -1,10 +1,18 @@
 import { isIP } from 'node:net';
 import ipaddr from 'ipaddr.js';
+import { localOnlyName } from './local-names';
 
-/** Decides which IP addresses `safeFetch` may dial. */
+/** Decides which IP addresses `safeFetch` may dial, and which names are not worth resolving. */
 export interface AddressPolicy {
   /** `null` when `address` may be dialled, otherwise a short reason ("address 10.0.0.1 is private"). */
   refusal(address: string): string | null;
+  /**
+   * `null` when `hostname` (not an IP literal) may be resolved and its addresses checked,
+   * otherwise why it can never be public (`localhost`, `*.internal`, single-label names, …; see
+   * `localOnlyName`). With any allowed range such names may resolve into it, so the address
+   * check decides and this returns `null`.
+   */
+  nameRefusal(hostname: string): string | null;
 }
 
 type Cidr = [ipaddr.IPv4 | ipaddr.IPv6, number];
@@ -53,14 +61,16 @@ export function parseCidrs(cidrs: readonly string[]): Cidr[] {
 }
 
 /**
- * The address check (docs/safe-fetching.md#2-the-address-check): an address may be dialled when,
- * after unwrapping IPv4-mapped IPv6 (`ipaddr.process`), it is public unicast (IPv6 also inside
- * 2000::/3), or when it falls inside one of `allowedCidrs` — exactly those ranges and nothing more.
- * Anything that is not an IP address is refused.
+ * The address check (docs/safe-fetching.md#2-the-address-check): an address may be dialled when, after unwrapping IPv4-mapped
+ * IPv6 (`ipaddr.process`), it is public unicast (IPv6 also inside 2000::/3), or when it falls
+ * inside one of `allowedCidrs` — exactly those ranges and nothing more. Anything that is not an
+ * IP address is refused. Without allowed ranges, names that can never be public are refused
+ * before they are resolved.
  */
 export function createAddressPolicy(allowedCidrs: readonly string[] = []): AddressPolicy {
   const allowed = parseCidrs(allowedCidrs);
   return {
+    nameRefusal: (hostname) => (allowed.length === 0 ? localOnlyName(hostname) : null),
     refusal(address) {
       if (isIP(address) === 0) return `"${address}" is not an IP address`;
       const ip = ipaddr.process(address);

@@ -15,10 +15,15 @@ export interface FailureContext {
 // on a retry, so it is recorded rather than retried.
 const certificateCode = /CERT|SELF_SIGNED|UNABLE_TO_|HOSTNAME_MISMATCH/;
 
+// The server's compressed bytes do not decode (zlib's data and dictionary errors, brotli's format
+// errors): fetching again gets the same bytes, so it is a protocol failure, not bad luck. A body
+// cut short (Z_BUF_ERROR) stays a connection failure: a dropped connection looks like that too.
+const corruptEncodingCode = /^(Z_DATA_ERROR|Z_NEED_DICT|ERR__ERROR_FORMAT_\w+)$/;
+
 /**
  * Turns anything thrown while fetching into a {@link FetchError}. Timeouts, cancellations and
- * connection trouble are transient; an unintelligible HTTP response and a certificate that does
- * not verify are permanent. Unknown errors count as transient, so that the broker retries them a
+ * connection trouble are transient; an unintelligible HTTP response, a compressed body that does
+ * not decode and a certificate that does not verify are permanent. Unknown errors count as transient, so that the broker retries them a
  * bounded number of times and dead-letters them rather than losing the source to a fluke.
  */
 export function toFetchError(err: unknown, context: FailureContext): FetchError {
@@ -53,6 +58,9 @@ export function toFetchError(err: unknown, context: FailureContext): FetchError 
   }
   if (code && certificateCode.test(code)) {
     return permanent('tls', `TLS certificate rejected (${code})`, { url, cause });
+  }
+  if (code && corruptEncodingCode.test(code)) {
+    return permanent('protocol', `the compressed body is corrupt (${code})`, { url, cause });
   }
   if (code?.startsWith('HPE_')) {
     return permanent('protocol', `invalid HTTP response (${code})`, { url, cause });

@@ -34,8 +34,21 @@ export interface FetchErrorDetails {
 }
 
 /**
- * The one error `safeFetch` throws. `reason` is short and human ("address 10.0.0.1 is private"),
- * fit to be stored on the source and shown to the user who submitted the URL.
+ * What the user who submitted a URL learns when its host resolves to nothing public: one sentence
+ * for a private or otherwise blocked address, a name that does not exist and a name without
+ * addresses alike, so that failure reasons never become a DNS oracle for the inside of the
+ * network (which names exist, what they resolve to).
+ */
+export const UNRESOLVABLE_HOST_REASON = 'refused: the host does not resolve to a public address';
+
+// The codes whose `reason` names a resolved address or tells apart names that exist from names
+// that do not: for the logs only.
+const resolutionCodes: ReadonlySet<FetchErrorCode> = new Set(['blocked-address', 'dns']);
+
+/**
+ * The one error `safeFetch` throws. `reason` is short and human ("host x.example: address
+ * 10.0.0.1 is private"), for logs and operators; {@link FetchError.publicReason} is what may be
+ * stored on the source and shown to the user who submitted the URL.
  */
 export class FetchError extends Error {
   override name = 'FetchError';
@@ -57,6 +70,15 @@ export class FetchError extends Error {
 
   get permanent(): boolean {
     return this.kind === 'permanent';
+  }
+
+  /**
+   * The reason fit for the user who submitted the URL: {@link UNRESOLVABLE_HOST_REASON} for every
+   * address-check and name-resolution failure, whose details stay in `reason` (logs only);
+   * `reason` itself for the rest, which says nothing about the inside of the network.
+   */
+  get publicReason(): string {
+    return resolutionCodes.has(this.code) ? UNRESOLVABLE_HOST_REASON : this.reason;
   }
 }
 
@@ -80,7 +102,8 @@ export type InvalidUrlCode =
   | 'credentials'
   | 'host'
   | 'port'
-  | 'blocked-address';
+  | 'blocked-address'
+  | 'blocked-name';
 
 /** Thrown by `normalizeUrl`; `reason` says what is wrong in words a user understands. */
 export class InvalidUrlError extends Error {

@@ -17,6 +17,7 @@ export { parseContentType, type ContentType } from './content-type';
 export {
   FetchError,
   InvalidUrlError,
+  UNRESOLVABLE_HOST_REASON,
   type FetchErrorKind,
   type FetchErrorCode,
   type FetchErrorDetails,

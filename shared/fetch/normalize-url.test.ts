@@ -132,3 +132,46 @@ describe('normalizeUrl with an address policy', () => {
     },
   );
 });
+
+describe('normalizeUrl refuses names that can never be public', () => {
+  const production = createAddressPolicy([]);
+  const local = [
+    'http://localhost/',
+    'http://LOCALHOST.:8080/admin',
+    'http://api.localhost/',
+    'http://redis:6379/',
+    'http://broker/',
+    'http://metadata.google.internal/computeMetadata/v1/',
+    'http://db.internal/',
+    'http://printer.local/',
+    'http://redis.multivac.svc.cluster.local/',
+    'http://router.home.arpa/',
+    'http://localhost.localdomain/',
+  ];
+
+  it.each(local)('%s, with a policy and no allowed range (a 400 at PUT)', (input) => {
+    expect(() => normalizeUrl(input, { addressPolicy: production })).toThrow(
+      expect.objectContaining({ code: 'blocked-name' }),
+    );
+  });
+
+  it.each(local)('%s, once private ranges are allowed (acquire checks its addresses)', (input) => {
+    const allowing = createAddressPolicy(['127.0.0.1/32']);
+    expect(() => normalizeUrl(input, { addressPolicy: allowing })).not.toThrow();
+  });
+
+  it.each(local)('%s, without a policy (redirect targets: the fetch decides)', (input) => {
+    expect(() => normalizeUrl(input)).not.toThrow();
+  });
+
+  it.each([
+    'http://example.org/',
+    'http://internal.example/',
+    'http://local.example.org/',
+    'http://localhost.example/',
+    'http://my-localdomain.org/',
+    'http://home.arpa.example/',
+  ])('lets the public-looking name %s through', (input) => {
+    expect(normalizeUrl(input, { addressPolicy: production })).toBe(input);
+  });
+});

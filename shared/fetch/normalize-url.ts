@@ -11,8 +11,9 @@ export interface NormalizeUrlOptions {
   base?: string | URL;
   /**
    * When given, an IP-literal host must pass it, so that `http://127.0.0.1/` is refused early (a
-   * 400 rather than a failed source). Names are not resolved here: `safeFetch` checks every
-   * resolved address at connect time, which is the check that counts.
+   * 400 rather than a failed source), and so must a name that can never be public (`localhost`,
+   * `metadata.google.internal`, `redis`; `AddressPolicy.nameRefusal`). Names are not resolved
+   * here: `safeFetch` checks every resolved address at connect time, which is the check that counts.
    */
   addressPolicy?: AddressPolicy;
 }
@@ -36,7 +37,8 @@ const invalid = (code: InvalidUrlError['code'], reason: string) =>
  *
  * Refused: anything but `http:`/`https:`; credentials (`user@host`); backslashes (parsers disagree
  * on them); control, whitespace and invisible formatting characters inside the URL; empty host
- * labels; port 0; more than {@link MAX_URL_LENGTH} characters.
+ * labels; port 0; more than {@link MAX_URL_LENGTH} characters; with an `addressPolicy`, the IP
+ * literals and names it refuses.
  *
  * Normalized (WHATWG `URL` does most of it): surrounding whitespace trimmed; scheme and host lower
  * case; IDN to punycode; IPv4 spellings (`0x7f.1`, `2130706433`) to dotted decimal; IPv6 compressed;
@@ -112,5 +114,8 @@ function normalizeHost(url: URL, policy: AddressPolicy | undefined): void {
   if (policy && isIP(literal) !== 0) {
     const refusal = policy.refusal(literal);
     if (refusal) throw invalid('blocked-address', `${refusal}; only public addresses are fetched`);
+  } else if (policy) {
+    const refusal = policy.nameRefusal(host);
+    if (refusal) throw invalid('blocked-name', `${refusal}; only public hosts are fetched`);
   }
 }

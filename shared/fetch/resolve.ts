@@ -30,7 +30,8 @@ const permanentDnsCodes = new Set(['ENOTFOUND', 'ENODATA', 'EAI_NONAME', 'EAI_NO
 
 /**
  * The addresses `hostname` may be dialled at: an IP literal is checked as it is (no resolver call);
- * a name is resolved once and every answer must pass `policy`, or the host is refused as a whole.
+ * a name the policy says can never be public is refused unresolved; any other name is resolved
+ * once and every answer must pass `policy`, or the host is refused as a whole.
  * The caller pins the connection to exactly these addresses.
  */
 export async function resolveChecked(
@@ -46,6 +47,10 @@ export async function resolveChecked(
     if (refusal) throw permanent('blocked-address', refusal);
     return [{ address: literal, family: family as 4 | 6 }];
   }
+
+  // Never asked of a resolver: an internal one would answer (or log) names of its own network.
+  const local = policy.nameRefusal(hostname);
+  if (local) throw permanent('blocked-address', local);
 
   let answers: ReadonlyArray<{ address: string; family: number }>;
   try {

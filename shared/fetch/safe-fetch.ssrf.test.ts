@@ -125,6 +125,33 @@ describe('refuses names whose answers are not public (resolver injected)', () =>
   });
 });
 
+describe('refuses names that can never be public before asking any resolver', () => {
+  const local = tableResolver({
+    localhost: ['127.0.0.1'],
+    'app.localhost': ['127.0.0.1'],
+    redis: ['127.0.0.1'],
+    'metadata.google.internal': ['127.0.0.1'],
+    'printer.local': ['127.0.0.1'],
+    'nas.home.arpa': ['127.0.0.1'],
+    'localhost.localdomain': ['127.0.0.1'],
+  });
+  it.each([
+    'http://localhost:{P}/',
+    'http://app.localhost:{P}/',
+    'http://redis:{P}/',
+    'http://metadata.google.internal:{P}/',
+    'http://printer.local:{P}/',
+    'http://nas.home.arpa:{P}/',
+    'http://localhost.localdomain:{P}/',
+  ])('%s', async (url) => {
+    // The address check would refuse the answer too; the point is that no query leaves the
+    // process: internal resolvers never hear these names.
+    const name = new URL(at(url)).hostname;
+    await expectRefused(at(url), { ...base, resolve: local }, 'blocked-address');
+    expect(local.calls.get(name)).toBeUndefined();
+  });
+});
+
 describe('allows exactly the allowed ranges', () => {
   it.each([
     ['one allowed and one private answer', 'http://mixed.test:{P}/', ['127.0.0.1/32']],

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { gzipSync } from 'node:zlib';
+import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
 import iconv from 'iconv-lite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { extract } from '../extract/index';
@@ -11,6 +11,18 @@ const maxBytes = 64 * 1024;
 const html =
   '<!doctype html><html><head><title>Entropy</title></head><body><p>Hello</p></body></html>';
 const gzipBomb = gzipSync(Buffer.alloc(8 * 1024 * 1024));
+/** A compressed body with bytes flipped in the middle of its data: the decoder must refuse it. */
+const corrupt = (compressed: Buffer) => {
+  const bytes = Buffer.from(compressed);
+  for (let i = 12; i < bytes.length - 8; i += 7) bytes[i]! ^= 0x5a;
+  return bytes;
+};
+const longHtml = html.repeat(40);
+const corruptBodies: Record<string, Buffer> = {
+  gzip: corrupt(gzipSync(longHtml)),
+  deflate: corrupt(deflateSync(longHtml)),
+  br: corrupt(brotliCompressSync(longHtml)),
+};
 const cafe = 'Café – naïve “quotes” cost €5';
 const japanese = 'エントロピーは減少しない';
 const charsetPages: Record<string, [Record<string, string>, Buffer]> = {
@@ -72,6 +84,12 @@ function route(req: IncomingMessage, res: ServerResponse): void {
       return send(200, { 'content-type': 'text/html', 'content-encoding': 'gzip' }, gzipSync(html));
     case 'gzip-bomb':
       return send(200, { 'content-type': 'text/html', 'content-encoding': 'gzip' }, gzipBomb);
+    case 'corrupt':
+      return send(
+        200,
+        { 'content-type': 'text/html', 'content-encoding': second ?? '' },
+        corruptBodies[second ?? ''],
+      );
     case 'compress':
       return send(200, { 'content-type': 'text/html', 'content-encoding': 'compress' }, 'x');
     case 'silent':
@@ -251,6 +269,15 @@ describe('safeFetch refuses what it must not keep', () => {
       code: 'content-encoding',
     });
   });
+
+  it.each(['gzip', 'deflate', 'br'])(
+    'a corrupt %s body (a protocol failure: fetching it again gets the same bytes)',
+    async (encoding) => {
+      const err = await failure(get(`/corrupt/${encoding}`));
+      expect(err).toMatchObject({ kind: 'permanent', code: 'protocol' });
+      expect(err.reason).toMatch(/corrupt/);
+    },
+  );
 
   it('a redirect without a Location', async () => {
     expect(await failure(get('/no-location'))).toMatchObject({

@@ -8,7 +8,7 @@ import {
 import type { AddressInfo } from 'node:net';
 import { getTestServer } from '@google-cloud/functions-framework/testing';
 import { EventValidationError, eventsFromHttp, parseEvent } from '../events/index';
-import { sendProblem } from '../http/index';
+import { lingerAfterAnswer, sendProblem } from '../http/index';
 import type { Logger } from '../log/index';
 import { BodyTooLargeError, limitStreamingBody, readBody } from './body';
 
@@ -92,7 +92,6 @@ export function createFunctionServer({
     const encoding = (req.headers['content-encoding'] ?? 'identity').toLowerCase();
     if (encoding !== 'identity') {
       refuse(
-        req,
         res,
         415,
         `content-encoding "${encoding}" is not accepted; send the body uncompressed`,
@@ -101,7 +100,7 @@ export function createFunctionServer({
     }
     const declared = req.headers['content-length'];
     if (declared !== undefined && Number(declared) > bodyLimit) {
-      refuse(req, res, 413, `request body is larger than ${bodyLimit} bytes`);
+      refuse(res, 413, `request body is larger than ${bodyLimit} bytes`);
       return;
     }
     if (signature === 'cloudevent') {
@@ -120,7 +119,7 @@ export function createFunctionServer({
         return;
       }
       limitStreamingBody(req, bodyLimit, () =>
-        refuse(req, res, 413, `request body is larger than ${bodyLimit} bytes`),
+        refuse(res, 413, `request body is larger than ${bodyLimit} bytes`),
       );
     }
     app(req, res);
@@ -136,16 +135,19 @@ async function readWithin(
   try {
     return await readBody(req, limit);
   } catch (err) {
-    if (err instanceof BodyTooLargeError) refuse(req, res, 413, err.message);
+    if (err instanceof BodyTooLargeError) refuse(res, 413, err.message);
     else res.destroy();
     return undefined;
   }
 }
 
-/** Answers and closes the connection (the rest of the body is not worth reading). */
-function refuse(req: IncomingMessage, res: ServerResponse, status: number, detail: string): void {
+/**
+ * Answers and closes the connection: the rest of the body is not worth reading, but what the
+ * client still sends is dropped for a moment, so that it reads the answer rather than a reset.
+ */
+function refuse(res: ServerResponse, status: number, detail: string): void {
+  lingerAfterAnswer(res);
   sendProblem(res, status, detail, { headers: { connection: 'close' } });
-  res.once('finish', () => req.socket.destroy());
 }
 
 /**

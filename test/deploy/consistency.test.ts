@@ -13,7 +13,7 @@ import {
   byKind,
   DESIGNED_FUNCTIONS,
   functionFolders,
-  hasKubectl,
+  runsKubectl,
   overlays,
   parseDocuments,
   readText,
@@ -141,7 +141,7 @@ describe('events: every type a function emits has a trigger for its consumers', 
   });
 });
 
-describe.skipIf(!hasKubectl).each(overlays())('overlay %s', (overlay) => {
+describe.skipIf(!runsKubectl).each(overlays())('overlay %s', (overlay) => {
   const docs = () => renderOverlay(overlay);
   const all = () => workloads(docs());
   const fns = () => all().filter((w) => FUNCTIONS.includes(w.name));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readYaml, walk } from './support/repo';
+import { readText, readYaml, walk } from './support/repo';
 
 interface Job {
   stage?: string;
@@ -18,7 +18,9 @@ interface Job {
   tags?: string[];
 }
 
-const ci = readYaml<Record<string, unknown> & { stages: string[] }>('.gitlab-ci.yml');
+const ci = readYaml<
+  Record<string, unknown> & { stages: string[]; variables?: Record<string, string> }
+>('.gitlab-ci.yml');
 const job = (name: string): Job => {
   const raw = ci[name] as Job | undefined;
   if (!raw) throw new Error(`no job ${name}`);
@@ -45,6 +47,46 @@ describe('.gitlab-ci.yml', () => {
     // kubectl and terraform make the deployment checks run in full rather than skip.
     expect(scripts(test)).toMatch(/kubectl/);
     expect(scripts(test)).toMatch(/terraform/);
+  });
+
+  it('installs what the suites start themselves, before `npm test`', () => {
+    // What the test files need beyond the shared REDIS_URL and MONGODB_URI: each server kind is
+    // required as soon as a test starts one of its own (the job's services cannot be restarted).
+    const testFiles = walk('test', (p) => p.endsWith('.ts')).filter(
+      (p) => !p.startsWith('test/reliability/'),
+    );
+    const startsOwn = (pattern: RegExp) => testFiles.filter((f) => pattern.test(readText(f)));
+    const redisServer = startsOwn(/\bstart(Redis|Services)\(/);
+    const ferretdb = startsOwn(/\bstart(Mongo|Services)\(/);
+    expect(redisServer.length).toBeGreaterThan(0);
+    expect(ferretdb.length).toBeGreaterThan(0);
+
+    const test = job('test');
+    const steps = [...(test.before_script ?? []), ...(test.script ?? [])];
+    const at = (pattern: RegExp) => steps.findIndex((line) => pattern.test(line));
+    const npmTest = at(/^npm test$/);
+    const installs = {
+      'redis-server (apt)': at(/apt-get install .*\bredis-server\b/),
+      'Go (for FerretDB)': at(
+        /go\$\{GO_VERSION\}\.linux-amd64\.tar\.gz|apt-get install .*\bgolang/,
+      ),
+      'Go on PATH': at(/PATH=.*\/go\/bin/),
+      'FerretDB built, though MONGODB_URI is set': at(/^MONGODB_URI= npm run services -- install$/),
+      kubectl: at(/\/kubectl\b/),
+      terraform: at(/terraform_.*\.zip/),
+    };
+    expect(npmTest).toBeGreaterThan(0);
+    for (const [what, index] of Object.entries(installs)) {
+      expect(index, what).toBeGreaterThanOrEqual(0);
+      expect(index, `${what} before npm test`).toBeLessThan(npmTest);
+    }
+    // FerretDB v1.24.2 needs Go 1.24 or later (its go.mod), and the build asks for no newer one.
+    const [major, minor] = String(ci.variables?.GO_VERSION ?? '')
+      .split('.')
+      .map(Number);
+    expect(major === 1 && (minor ?? 0) >= 24, `GO_VERSION ${ci.variables?.GO_VERSION}`).toBe(true);
+    // The job's image is Debian, where that apt-get works.
+    expect(String(ci.variables?.NODE_IMAGE)).toMatch(/-(bookworm|trixie)(-slim)?$/);
   });
 
   it('runs what only a pipeline can: terraform init and validate', () => {

@@ -1,12 +1,14 @@
 import { existsSync } from 'node:fs';
+import { parse } from '@cdktf/hcl2json';
 import { describe, expect, it } from 'vitest';
 import { connects, pod, policyTypes, type Endpoint, type NetworkPolicy } from './support/netpol';
+import { pathsTo, type AuthorizationPolicy, type DataPlane } from './support/reach';
 import {
   baseName,
   byKind,
   gitFiles,
   gitIgnores,
-  hasKubectl,
+  runsKubectl,
   overlays,
   parseDocuments,
   readText,
@@ -106,7 +108,7 @@ describe('Secrets never in plain text in the repo', () => {
   });
 });
 
-describe.skipIf(!hasKubectl).each(overlays())('overlay %s', (overlay) => {
+describe.skipIf(!runsKubectl).each(overlays())('overlay %s', (overlay) => {
   const docs = () => renderOverlay(overlay);
   const all = () => workloads(docs());
   const policies = () => byKind<NetworkPolicy>(docs(), 'NetworkPolicy');
@@ -231,13 +233,21 @@ describe.skipIf(!hasKubectl).each(overlays())('overlay %s', (overlay) => {
     });
 
     const gateway = pod('istio-system', { istio: 'ingressgateway', app: 'istio-ingressgateway' });
-    const activator = pod('knative-serving', { app: 'activator' });
+    const activator = pod('knative-serving', {
+      app: 'activator',
+      role: 'activator',
+      'app.kubernetes.io/component': 'activator',
+    });
     const autoscaler = pod('knative-serving', { app: 'autoscaler' });
+    const netIstio = pod('knative-serving', { app: 'net-istio-controller' });
     const collector = pod('gmp-system', { app: 'collector' });
     const kubeDns = pod('kube-system', { 'k8s-app': 'kube-dns' });
     const stranger = pod('default', { app: 'curl' });
     const strangerHere = pod('multivac', { app: 'curl' });
+    const nodeVm = { ip: '10.10.0.7' }; // a VM in the node subnet (terraform's subnet_cidr)
+    const loadBalancer = { ip: '35.191.0.10' }; // Google's front ends and health checks
     const internet = { ip: '93.184.215.14' };
+    const externalMongo = { ip: '34.120.1.2' }; // e.g. MongoDB Atlas
     const privateHost = { ip: '10.1.2.3' };
     const metadataServer = { ip: '169.254.169.254' };
     const memorystore = { ip: '10.100.0.3' };
@@ -261,6 +271,32 @@ describe.skipIf(!hasKubectl).each(overlays())('overlay %s', (overlay) => {
       ['acquire → local gateway', fnPod('acquire'), () => gateway, 8081, false],
       ['acquire → activator', fnPod('acquire'), () => activator, 8012, false],
       ['gateway → learn', () => gateway, fnPod('learn'), 8012, true],
+      // The cluster-local gateway (istio-system): the broker, the gateway itself (the public
+      // routes' second hop) and net-istio's readiness prober; nobody else, in or out of the cluster.
+      ['gateway → local gateway (public routes)', () => gateway, () => gateway, 8081, true],
+      ["net-istio's prober → local gateway", () => netIstio, () => gateway, 8081, true],
+      ['another namespace → local gateway', () => stranger, () => gateway, 8081, false],
+      ['a stray pod in multivac → local gateway', () => strangerHere, () => gateway, 8081, false],
+      ['a VM in the node subnet → local gateway', () => nodeVm, () => gateway, 8081, false],
+      ['the activator → local gateway', () => activator, () => gateway, 8081, false],
+      // The public listeners stay open to the network; the allow-list (an Istio ALLOW policy) decides.
+      ['the load balancer → public listener', () => loadBalancer, () => gateway, 8443, true],
+      ['another namespace → public listener', () => stranger, () => gateway, 8080, true],
+      [
+        'the load balancer → status port (health check)',
+        () => loadBalancer,
+        () => gateway,
+        15021,
+        true,
+      ],
+      ['another namespace → Envoy admin/stats', () => stranger, () => gateway, 15090, false],
+      // The activator forwards to any revision: only the gateway pods may hand it requests.
+      ['gateway → activator', () => gateway, () => activator, 8012, true],
+      ['gateway → activator (h2c)', () => gateway, () => activator, 8013, true],
+      ['another namespace → activator', () => stranger, () => activator, 8012, false],
+      ['a stray pod in multivac → activator', () => strangerHere, () => activator, 8012, false],
+      ['broker → activator', fnPod('broker'), () => activator, 8012, false],
+      ['collector → activator metrics', () => collector, () => activator, 9090, true],
       // Publishing.
       ['data → broker', fnPod('data'), fnPod('broker'), 8080, true],
       ['learn → broker', fnPod('learn'), fnPod('broker'), 8080, true],
@@ -274,10 +310,22 @@ describe.skipIf(!hasKubectl).each(overlays())('overlay %s', (overlay) => {
       ['another namespace → question metrics', () => stranger, fnPod('question'), 9464, false],
       ['question → DNS', fnPod('question'), () => kubeDns, 53, true],
       ['broker → DNS', fnPod('broker'), () => kubeDns, 53, true],
-      // The outside world: acquire fetches public pages, nothing private; others fetch nothing.
+      // The outside world: acquire fetches public pages (80, 443), nothing private; others fetch
+      // nothing. acquire reaches exactly DNS, the broker and MongoDB besides.
       ['acquire → a public site', fnPod('acquire'), () => internet, 443, true],
+      ['acquire → a public site over http', fnPod('acquire'), () => internet, 80, true],
+      ['acquire → a public site on another port', fnPod('acquire'), () => internet, 8080, false],
+      ['acquire → a public SSH server', fnPod('acquire'), () => internet, 22, false],
       ['acquire → a private address', fnPod('acquire'), () => privateHost, 80, false],
       ['acquire → the metadata server', fnPod('acquire'), () => metadataServer, 80, false],
+      ['acquire → DNS', fnPod('acquire'), () => kubeDns, 53, true],
+      ['acquire → broker', fnPod('acquire'), fnPod('broker'), 8080, true],
+      ['acquire → broker admin', fnPod('acquire'), fnPod('broker'), 8081, false],
+      ['acquire → MongoDB outside the cluster', fnPod('acquire'), () => externalMongo, 27017, true],
+      ['acquire → Memorystore (TLS)', fnPod('acquire'), () => memorystore, 6378, false],
+      ['acquire → Redis on a private address', fnPod('acquire'), () => privateHost, 6379, false],
+      ['acquire → Redis on a public address', fnPod('acquire'), () => internet, 6379, false],
+      ['acquire → another pod on 443', fnPod('acquire'), () => strangerHere, 443, false],
       ['question → a public site', fnPod('question'), () => internet, 443, false],
       ['learn → Memorystore (TLS)', fnPod('learn'), () => memorystore, 6378, true],
       ['broker → Memorystore (TLS)', fnPod('broker'), () => memorystore, 6378, true],
@@ -304,8 +352,88 @@ describe.skipIf(!hasKubectl).each(overlays())('overlay %s', (overlay) => {
     ];
 
     it.each(flows)('%s on %#', (_name, from, to, port, expected) => {
-      void port;
       expect(connects(policies(), from(), to(), port, port === 53 ? 'UDP' : 'TCP')).toBe(expected);
+    });
+
+    describe('who gets a request to a function, and by which path', () => {
+      const plane = (): DataPlane => ({
+        policies: policies(),
+        allowList: byKind<AuthorizationPolicy>(docs(), 'AuthorizationPolicy'),
+        gateway,
+        activator,
+        routed: routedFunctions(docs()),
+      });
+      // The address the allow-list admits on each overlay: Google's front ends on GKE, the
+      // loopback of `kubectl port-forward` locally.
+      const edgeClient = () => (overlay === 'gke' ? loadBalancer : { ip: '127.0.0.1' });
+      const http = ['question', 'data', 'process', 'console'];
+      const workers = ['acquire', 'learn'];
+      const outsiders: [string, () => Endpoint][] = [
+        ['a pod in another namespace', () => stranger],
+        ['a stray pod in multivac', () => strangerHere],
+        ['a VM in the node subnet', () => nodeVm],
+        ['an address off the allow-list', () => internet],
+      ];
+
+      it('the public routes reach exactly the HTTP functions', () => {
+        expect([...plane().routed].sort()).toEqual([...http].sort());
+      });
+
+      it.each(workers)('the broker reaches %s, through the local gateway only', (name) => {
+        expect(pathsTo(plane(), inMultivac('broker'), inMultivac(name))).toEqual(['local gateway']);
+      });
+
+      it.each(http)('an allowed client reaches %s through the public gateway only', (name) => {
+        expect(pathsTo(plane(), edgeClient(), inMultivac(name))).toEqual(['public gateway']);
+      });
+
+      it.each(workers)('an allowed client does not reach %s', (name) => {
+        expect(pathsTo(plane(), edgeClient(), inMultivac(name))).toEqual([]);
+      });
+
+      it.each(
+        outsiders.flatMap(([who, from]) =>
+          [...http, ...workers].map((fn) => [who, fn, from] as const),
+        ),
+      )(
+        '%s does not reach %s: not directly, nor via the local gateway, the activator or the public routes',
+        (_who, fn, from) => {
+          expect(pathsTo(plane(), from(), inMultivac(fn))).toEqual([]);
+        },
+      );
+
+      it.each(
+        [...http, ...workers].flatMap((caller) =>
+          [...workers, 'data'].map((fn) => [caller, fn] as const),
+        ),
+      )(
+        'the function %s does not reach %s (nor forges a client address for data)',
+        (caller, fn) => {
+          expect(pathsTo(plane(), inMultivac(caller), inMultivac(fn))).toEqual([]);
+        },
+      );
+    });
+
+    it("acquire's egress leaves out every range terraform gives the cluster", async () => {
+      const ranges = await terraformRanges();
+      expect(Object.keys(ranges).sort()).toEqual(
+        [
+          'master_cidr',
+          'pods_cidr',
+          'private_services_cidr',
+          'services_cidr',
+          'subnet_cidr',
+        ].sort(),
+      );
+      for (const [name, cidr] of Object.entries(ranges)) {
+        const inside = { ip: cidr.split('/')[0]!.replace(/\.0$/, '.9') };
+        for (const port of [80, 443, 6378, 6379, 8080]) {
+          expect(
+            connects(policies(), inMultivac('acquire'), inside, port),
+            `${name} ${cidr}:${port}`,
+          ).toBe(false);
+        }
+      }
     });
 
     const datastores = () =>
@@ -331,22 +459,11 @@ describe.skipIf(!hasKubectl).each(overlays())('overlay %s', (overlay) => {
   });
 
   describe('the edge', () => {
-    interface AuthorizationPolicy extends K8sObject {
-      spec: {
-        selector: { matchLabels: Record<string, string> };
-        action: string;
-        rules: {
-          from?: { source: { ipBlocks?: string[]; remoteIpBlocks?: string[] } }[];
-          to?: { operation: { ports?: string[] } }[];
-        }[];
-      };
-    }
-
     it('an ALLOW policy on the ingress gateway admits only listed addresses to the public listeners', () => {
       const [policy, ...rest] = byKind<AuthorizationPolicy>(docs(), 'AuthorizationPolicy');
       expect(rest).toEqual([]);
       expect(policy!.metadata.namespace).toBe('istio-system');
-      expect(policy!.spec.selector.matchLabels).toEqual({ istio: 'ingressgateway' });
+      expect(policy!.spec.selector?.matchLabels).toEqual({ istio: 'ingressgateway' });
       expect(policy!.spec.action).toBe('ALLOW');
       const publicRules = policy!.spec.rules.filter((r) =>
         r.to?.some((t) => t.operation.ports?.some((p) => ['8080', '8443'].includes(p))),
@@ -380,6 +497,30 @@ describe.skipIf(!hasKubectl).each(overlays())('overlay %s', (overlay) => {
     });
   });
 });
+
+/** The functions routing.yaml's VirtualService forwards to (by the authority it rewrites to). */
+function routedFunctions(docs: K8sObject[]): string[] {
+  const services = byKind<K8sObject & { spec: { http: { rewrite?: { authority?: string } }[] } }>(
+    docs,
+    'VirtualService',
+  );
+  const names = services.flatMap((vs) =>
+    vs.spec.http.flatMap((route) => route.rewrite?.authority?.split('.')[0] ?? []),
+  );
+  return [...new Set(names)];
+}
+
+/** The CIDR defaults of terraform/variables.tf: the ranges of the cluster's own network. */
+async function terraformRanges(): Promise<Record<string, string>> {
+  const hcl = (await parse('variables.tf', readText('terraform/variables.tf'))) as {
+    variable: Record<string, { default?: unknown }[]>;
+  };
+  return Object.fromEntries(
+    Object.entries(hcl.variable)
+      .filter(([name, [block]]) => name.endsWith('_cidr') && typeof block?.default === 'string')
+      .map(([name, [block]]) => [name, block!.default as string]),
+  );
+}
 
 function skaffoldImages(): string[] {
   return readYaml<{ build: { artifacts: { image: string }[] } }>(

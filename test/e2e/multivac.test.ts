@@ -14,7 +14,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { startCorpusServer, type CorpusServer } from '../corpus/server';
 import { uniqueDbName, uniquePrefix } from '../support/isolation';
-import { eventually, root, startTestStack, type TestStack } from './support/stack';
+import { eventually, root, startTestStack, tailOnFailure, type TestStack } from './support/stack';
 
 const INSUFFICIENT = 'INSUFFICIENT DATA FOR MEANINGFUL ANSWER.';
 const IDLE_SECONDS = 2;
@@ -85,14 +85,9 @@ afterAll(async () => {
   await rm(dataDir, { recursive: true, force: true });
 });
 
-afterEach((context) => {
-  if (context.task.result?.state === 'fail' && stack)
-    console.log(`--- last lines of the stack ---\n${stack.tail(80)}`);
-});
+afterEach(tailOnFailure(() => stack));
 
-const url = (path: string) => `${stack!.url}${path}`;
-const call = (path: string, init?: RequestInit) =>
-  fetch(url(path), { ...init, signal: AbortSignal.timeout(30_000) });
+const call = (path: string, init?: RequestInit) => stack!.call(path, init);
 const getJson = async <T>(path: string): Promise<T> => {
   const res = await call(path, { headers: { accept: 'application/json' } });
   expect(res.status, `GET ${path}`).toBe(200);

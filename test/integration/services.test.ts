@@ -1,8 +1,15 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { MongoClient } from 'mongodb';
 import { describe, expect, it } from 'vitest';
-import { isListening, pingMongo, pingRedis, startServices } from '../../tools/services/index';
+import {
+  isListening,
+  pingMongo,
+  pingRedis,
+  startServices,
+  waitUntil,
+} from '../../tools/services/index';
 
 const alive = (pid: number) => {
   try {
@@ -31,6 +38,52 @@ describe('tools/services', () => {
         expect(await isListening(mongoPort)).toBe(false);
       }
     } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('starts a Redis and a MongoDB-wire server that died (kill -9) again by themselves, with their data', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'multivac-services-'));
+    const lines: string[] = [];
+    const env = { ...process.env, REDIS_URL: '', MONGODB_URI: '' };
+    const services = await startServices(dir, { env, log: (line) => lines.push(line) });
+    const client = new MongoClient(services.mongo.uri, { serverSelectionTimeoutMS: 2000 });
+    try {
+      await client
+        .db('survivor')
+        .collection('kept')
+        .insertOne({ _id: 'before' as never });
+      const redisPid = services.redis.process!.pid;
+      const mongoPid = services.mongo.process!.pid;
+      process.kill(redisPid, 'SIGKILL');
+      process.kill(mongoPid, 'SIGKILL');
+      await waitUntil(
+        'both servers back',
+        async () =>
+          services.redis.process!.pid !== redisPid &&
+          services.mongo.process!.pid !== mongoPid &&
+          (await pingRedis(services.redis.port!)) &&
+          (await pingMongo(services.mongo.uri)),
+        { timeoutMs: 60_000, intervalMs: 100 },
+      );
+      expect(alive(redisPid) || alive(mongoPid)).toBe(false);
+      expect(lines).toEqual(
+        expect.arrayContaining([
+          expect.stringMatching(/^redis-server exited \(signal SIGKILL\).*restarting in/),
+          expect.stringMatching(/^redis-server restarted \(pid \d+\)/),
+          expect.stringMatching(new RegExp(`^${services.mongo.kind} exited \\(signal SIGKILL\\)`)),
+          expect.stringMatching(new RegExp(`^${services.mongo.kind} restarted`)),
+        ]),
+      );
+      // Same port, same data: what was written before the kill is still there.
+      const kept = await client
+        .db('survivor')
+        .collection('kept')
+        .findOne({ _id: 'before' as never });
+      expect(kept).not.toBeNull();
+    } finally {
+      await client.close().catch(() => {});
+      await services.stop();
       await rm(dir, { recursive: true, force: true });
     }
   });

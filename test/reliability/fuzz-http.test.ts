@@ -24,6 +24,7 @@ import {
   type Store,
 } from '../../shared/store/index';
 import { serveFunction, type RunningTestFunction } from '../support/function-server';
+import { snapshot } from '../support/digest';
 import { servers, uniqueDbName, uniquePrefix } from '../support/isolation';
 import { startEventSink, type EventSink } from '../support/sink';
 import {
@@ -34,7 +35,6 @@ import {
   rawRequest,
   send,
   sendRaw,
-  snapshot,
   verdict,
   type HostileRequest,
 } from './support/hostile';

@@ -12,8 +12,8 @@ import {
 } from '../build/index';
 import {
   freePort,
-  relaunch,
   spawnServer,
+  supervise,
   startServices,
   waitUntil,
   type ServerProcess,
@@ -54,13 +54,17 @@ export interface StackOptions {
   subscriberUrl?: (activatorUrl: string) => string;
 }
 
-/** The always-on broker process, for fault tests (a kill -9 and a restart, as Kubernetes does). */
+/**
+ * The always-on broker process. It is supervised: one that dies by itself (or by a `kill -9` of
+ * its pid) is started again with backoff. Fault tests that want to choose the downtime use
+ * kill() and start().
+ */
 export interface BrokerControl {
-  /** The current process's id (a new one after start()). */
+  /** The current process's id (a new one after every restart). */
   readonly pid: number;
   /** Its Prometheus metrics (counters start again at zero with every process). */
   readonly metricsUrl: string;
-  /** SIGKILL; resolves once the process is gone. */
+  /** SIGKILL, and no restart until start(); resolves once the process is gone. */
   kill(): Promise<void>;
   /** Starts it again with the same ports, consumer name and environment; resolves when ready. */
   start(): Promise<void>;
@@ -170,13 +174,20 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       MULTIVAC_BROKER_HOST: '127.0.0.1',
       K_SERVICE: 'broker',
     };
-    let brokerProcess = await startBroker(
-      join(distDir, 'broker', 'index.cjs'),
-      brokerEnv,
-      join(dataDir, 'broker.log'),
-      out,
-      ingressPort,
-    );
+    const launchBroker = () =>
+      startBroker(
+        join(distDir, 'broker', 'index.cjs'),
+        brokerEnv,
+        join(dataDir, 'broker.log'),
+        out,
+        ingressPort,
+      );
+    // Always on, as its Deployment is: a broker that dies (kill -9, out of memory) is started
+    // again with backoff, and the log says so.
+    const brokerProcess = supervise(launchBroker, await launchBroker(), {
+      name: 'broker',
+      log: (line) => out(`stack     | ${line}`),
+    });
     cleanup.push(() => brokerProcess.stop());
 
     const functionEnv = {
@@ -218,16 +229,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     if (watch) {
       const watchers = await watchSources(sources, root, distDir, async (fn) => {
         out(`stack     | ${fn.name} rebuilt`);
-        if (fn.kind === 'standalone') {
-          await brokerProcess.stop();
-          brokerProcess = await startBroker(
-            join(distDir, 'broker', 'index.cjs'),
-            brokerEnv,
-            join(dataDir, 'broker.log'),
-            out,
-            ingressPort,
-          );
-        } else await functions.get(fn.name)?.restart();
+        if (fn.kind === 'standalone') await brokerProcess.restart();
+        else await functions.get(fn.name)?.restart();
       });
       cleanup.push(() => Promise.all(watchers.map((w) => w.dispose())));
     }
@@ -238,17 +241,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       },
       metricsUrl: `http://127.0.0.1:${brokerMetricsPort}/metrics`,
       kill: () => brokerProcess.kill(),
-      start: async () => {
-        brokerProcess = await relaunch(() =>
-          startBroker(
-            join(distDir, 'broker', 'index.cjs'),
-            brokerEnv,
-            join(dataDir, 'broker.log'),
-            out,
-            ingressPort,
-          ),
-        );
-      },
+      start: () => brokerProcess.start(),
     };
 
     return {

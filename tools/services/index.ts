@@ -12,6 +12,7 @@ export { startMongo, pingMongo, type MongoService, type MongoKind } from './mong
 export { startRedis, pingRedis, type RedisService } from './redis';
 export { freePort, isListening } from './ports';
 export { cacheDir, which } from './paths';
+export { supervise, type SupervisedProcess, type SuperviseOptions } from './supervise';
 export {
   ensureRedisServer,
   findInstaller,
@@ -33,12 +34,15 @@ export interface Services {
   stop(): Promise<void>;
 }
 
-/** Starts both servers under `dataDir` (`redis/`, `mongo/`); stop() stops what was started. */
+/**
+ * Starts both servers under `dataDir` (`redis/`, `mongo/`); stop() stops what was started. A
+ * server started here that dies is started again by itself, and `log` hears of it.
+ */
 export async function startServices(
   dataDir: string,
   { env = process.env, log }: { env?: NodeJS.ProcessEnv; log?: (line: string) => void } = {},
 ): Promise<Services> {
-  const redis = await startRedis({ dataDir: join(dataDir, 'redis'), env });
+  const redis = await startRedis({ dataDir: join(dataDir, 'redis'), env, ...(log ? { log } : {}) });
   let mongo: MongoService;
   try {
     mongo = await startMongo({ dataDir: join(dataDir, 'mongo'), env, ...(log ? { log } : {}) });

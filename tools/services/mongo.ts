@@ -1,17 +1,12 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { MongoClient } from 'mongodb';
-import {
-  restartServer,
-  spawnServer,
-  waitUntil,
-  type RestartOptions,
-  type ServerProcess,
-} from './child';
+import { spawnServer, waitUntil, type RestartOptions, type ServerProcess } from './child';
 import { MissingServiceError } from './errors';
 import { findFerretdb, installFerretdb } from './ferretdb';
 import { which } from './paths';
 import { freePort } from './ports';
+import { supervise } from './supervise';
 
 export type MongoKind = 'external' | 'mongod' | 'ferretdb' | 'mongodb-memory-server';
 
@@ -19,8 +14,8 @@ export interface MongoService {
   uri: string;
   kind: MongoKind;
   port?: number;
-  /** The running server (a new one after restart()). */
-  process?: ServerProcess;
+  /** The running server (a new one after every restart, on purpose or after a crash). */
+  readonly process?: ServerProcess;
   stop(): Promise<void>;
   /** Fault tests: stop, wait, start again on the same port and data (mongod and FerretDB only). */
   restart?(options?: RestartOptions): Promise<void>;
@@ -32,6 +27,7 @@ export interface MongoOptions {
   env?: NodeJS.ProcessEnv;
   /** Build FerretDB with Go when it is missing (default true). */
   install?: boolean;
+  /** Progress of a FerretDB build, and the supervisor's word when the server died and came back. */
   log?: (line: string) => void;
 }
 
@@ -47,12 +43,14 @@ export async function pingMongo(uri: string): Promise<boolean> {
   }
 }
 
+/** Starts `binary` on a port and keeps it running (`supervise`): a server that dies comes back. */
 async function startProcess(
   kind: 'mongod' | 'ferretdb',
   binary: string,
   args: (port: number) => string[],
-  { dataDir, port }: MongoOptions,
+  options: MongoOptions,
 ): Promise<MongoService> {
+  const { dataDir, port } = options;
   const chosen = port ?? (await freePort());
   const uri = `mongodb://127.0.0.1:${chosen}/`;
   const launch = async () => {
@@ -65,17 +63,17 @@ async function startProcess(
     }
     return child;
   };
-  const service: MongoService = {
+  const server = supervise(launch, await launch(), { name: kind, log: options.log ?? (() => {}) });
+  return {
     uri,
     kind,
     port: chosen,
-    process: await launch(),
-    stop: () => service.process!.stop(),
-    restart: async (options) => {
-      service.process = await restartServer(service.process!, launch, options);
+    get process() {
+      return server.process;
     },
+    stop: () => server.stop(),
+    restart: (options) => server.restart(options),
   };
-  return service;
 }
 
 /**

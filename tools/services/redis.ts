@@ -1,25 +1,20 @@
 import { mkdir } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { join } from 'node:path';
-import {
-  restartServer,
-  spawnServer,
-  waitUntil,
-  type RestartOptions,
-  type ServerProcess,
-} from './child';
+import { spawnServer, waitUntil, type RestartOptions, type ServerProcess } from './child';
 import { MissingServiceError } from './errors';
 import { which } from './paths';
 import { REDIS_HINT } from './system-packages';
 import { freePort } from './ports';
+import { supervise } from './supervise';
 
 export interface RedisService {
   url: string;
   /** 'external' when REDIS_URL was given; nothing is started or stopped then. */
   kind: 'external' | 'redis-server';
   port?: number;
-  /** The running server (a new one after restart()). */
-  process?: ServerProcess;
+  /** The running server (a new one after every restart, on purpose or after a crash). */
+  readonly process?: ServerProcess;
   stop(): Promise<void>;
   /**
    * Fault tests: stops the server (`SIGTERM`, which writes the AOF, or `SIGKILL`), waits
@@ -33,6 +28,8 @@ export interface RedisOptions {
   /** Fixed port (restarts keep the same URL); a free one by default. */
   port?: number;
   env?: NodeJS.ProcessEnv;
+  /** Where the supervisor says that the server died and was started again. */
+  log?: (line: string) => void;
 }
 
 /** Answers when a RESP `PING` gets `+PONG`. */
@@ -58,11 +55,13 @@ export function pingRedis(port: number, host = '127.0.0.1'): Promise<boolean> {
  * REDIS_URL if set, else a `redis-server` from PATH on 127.0.0.1 with its own data directory:
  * AOF on (the broker's streams must survive a restart), no RDB snapshots, and `volatile-lru` so
  * only keys with a TTL (the cache) can be evicted, never the streams (docs/broker.md#guarantees).
+ * A server started here that dies is started again on the same port and data (`supervise`).
  */
 export async function startRedis({
   dataDir,
   port,
   env = process.env,
+  log = () => {},
 }: RedisOptions): Promise<RedisService> {
   if (env.REDIS_URL) return { url: env.REDIS_URL, kind: 'external', stop: async () => {} };
   const binary = which('redis-server', env);
@@ -106,15 +105,15 @@ export async function startRedis({
     }
     return child;
   };
-  const service: RedisService = {
+  const server = supervise(launch, await launch(), { name: 'redis-server', log });
+  return {
     url: `redis://127.0.0.1:${chosen}`,
     kind: 'redis-server',
     port: chosen,
-    process: await launch(),
-    stop: () => service.process!.stop(),
-    restart: async (options) => {
-      service.process = await restartServer(service.process!, launch, options);
+    get process() {
+      return server.process;
     },
+    stop: () => server.stop(),
+    restart: (options) => server.restart(options),
   };
-  return service;
 }

@@ -33,7 +33,8 @@ export const pod = (namespace: string, labels: Record<string, string>): Endpoint
 
 const nsLabels = (namespace: string) => ({ 'kubernetes.io/metadata.name': namespace });
 
-function inCidr(ip: string, cidr: string): boolean {
+/** Whether the IPv4 address `ip` lies in `cidr` (IPv6 is never matched: the cluster is IPv4). */
+export function inCidr(ip: string, cidr: string): boolean {
   const [network, bits] = cidr.split('/');
   if (!network || bits === undefined || !isIPv4(network) || !isIPv4(ip)) return false;
   const list = new BlockList();

@@ -10,7 +10,18 @@ export interface TestStack extends Stack {
   lines: string[];
   /** The last `count` lines, for a failure message. */
   tail(count?: number): string;
+  /** A request to the gateway (`path` like `/multivac`), given up after 30 s. */
+  call(path: string, init?: RequestInit): Promise<Response>;
 }
+
+/** For `afterEach`: prints the last lines of the stack when a test failed. */
+export const tailOnFailure =
+  (stack: () => TestStack | undefined) =>
+  (context: { task: { result?: { state?: string } } }): void => {
+    const current = stack();
+    if (context.task.result?.state === 'fail' && current)
+      console.log(`--- last lines of the stack ---\n${current.tail(80)}`);
+  };
 
 /**
  * Starts MultiVAC exactly as `npm start` does (tools/dev/main.ts → startStack), on a free port,
@@ -46,6 +57,8 @@ export async function startTestStack(options: {
   return Object.assign(stack, {
     lines,
     tail: (count = 60) => lines.slice(-count).join('\n'),
+    call: (path: string, init?: RequestInit) =>
+      fetch(`${stack.url}${path}`, { ...init, signal: AbortSignal.timeout(30_000) }),
   });
 }
 

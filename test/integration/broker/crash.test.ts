@@ -53,8 +53,11 @@ async function publishSurely(events: ReturnType<typeof cloudEvent>[]): Promise<n
 }
 
 describe('a broker killed with SIGKILL', () => {
-  it('delivers every event of a burst at least once after a restart', async () => {
-    subscriber.answer(() => ({ status: 204, delayMs: 2 }));
+  it('delivers every event of a burst at least once after a restart, those in flight at the kill too', async () => {
+    // Answered after 2 ms, except while the kill is prepared: then deliveries hang, so that the
+    // ones the broker has sent are certainly unanswered, in flight, when it dies.
+    let frozen = false;
+    subscriber.answer(() => (frozen ? 'hang' : { status: 204, delayMs: 2 }));
     // 500 events one by one in binary mode, 500 in batches of 10: 550 requests, 8 at a time.
     const requests: ReturnType<typeof cloudEvent>[][] = [];
     for (let i = 0; i < BURST;) {
@@ -62,19 +65,32 @@ describe('a broker killed with SIGKILL', () => {
       requests.push(Array.from({ length: size }, (_, k) => cloudEvent(`b${i + k}`, 'test.burst')));
       i += size;
     }
+    const answered = () =>
+      new Set(
+        subscriber.received.filter((r) => !subscriber.inFlight().includes(r)).map((r) => r.id),
+      ).size;
     let accepted = 0;
     let acceptedAtKill = -1;
-    let deliveredAtKill = -1;
+    let answeredAtKill = -1;
+    let inFlightAtKill: string[] = [];
+    let killedAt = 0;
     let killing: Promise<void> | undefined;
+    const kill = async () => {
+      frozen = true;
+      await waitFor('a delivery in flight', () => subscriber.inFlight().length > 0, 10_000);
+      acceptedAtKill = accepted;
+      answeredAtKill = answered();
+      inFlightAtKill = subscriber.inFlight().map((r) => r.id);
+      killedAt = performance.now();
+      await broker.kill();
+      frozen = false;
+      await broker.restart();
+    };
     const worker = async () => {
       for (let request = requests.shift(); request; request = requests.shift()) {
         await publishSurely(request);
         accepted += request.length;
-        if (accepted >= 300 && !killing) {
-          acceptedAtKill = accepted;
-          deliveredAtKill = subscriber.received.length;
-          killing = broker.kill().then(() => broker.restart());
-        }
+        if (accepted >= 300 && !killing) killing = kill();
       }
     };
     await Promise.all(Array.from({ length: 8 }, worker));
@@ -90,10 +106,19 @@ describe('a broker killed with SIGKILL', () => {
     const deadLettered = (await broker.deadLetters()).length;
     const duplicates = subscriber.received.length - unique;
     console.log(
-      `broker crash test: killed after ${acceptedAtKill} of ${BURST} events were accepted and ${deliveredAtKill} delivered; ` +
+      `broker crash test: killed with ${inFlightAtKill.length} deliveries in flight, after ${acceptedAtKill} of ${BURST} events were accepted and ${answeredAtKill} answered; ` +
         `published ${accepted}, delivered ${unique} distinct (${subscriber.received.length} deliveries, ${duplicates} duplicates), dead-lettered ${deadLettered}`,
     );
-    expect(acceptedAtKill).toBeLessThan(BURST); // the kill came in the middle of the burst
+    // The kill came while deliveries were in flight, and with accepted events not yet delivered…
+    expect(inFlightAtKill.length).toBeGreaterThan(0);
+    expect(answeredAtKill).toBeLessThan(acceptedAtKill);
+    // …and each delivery cut off by it was made again by the restarted broker.
+    for (const id of new Set(inFlightAtKill)) {
+      expect(
+        subscriber.attemptsOf(id).some((r) => r.at > killedAt),
+        `${id} delivered again after the kill`,
+      ).toBe(true);
+    }
     expect(accepted).toBe(BURST);
     expect(unique).toBe(BURST);
     expect(accepted).toBe(unique + deadLettered);

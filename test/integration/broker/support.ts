@@ -46,6 +46,8 @@ export interface Subscriber {
   readonly received: Received[];
   /** Requests for one event id, in order. */
   attemptsOf(id: string): Received[];
+  /** Requests received and not answered yet, whose connection is still open: in flight. */
+  inFlight(): Received[];
   /** Decides the answer to each request; `n` counts this event id's requests from 1. */
   answer(decide: (request: Received, n: number) => Answer): void;
   close(): Promise<void>;
@@ -54,6 +56,7 @@ export interface Subscriber {
 /** An HTTP subscriber on 127.0.0.1 (on `port` when given, e.g. one a test kept unused). */
 export async function startSubscriber(port = 0): Promise<Subscriber> {
   const received: Received[] = [];
+  const pending = new Set<Received>();
   const counts = new Map<string, number>();
   let decide: (request: Received, n: number) => Answer = () => 204;
   const server: Server = createServer((req, res) => {
@@ -69,6 +72,8 @@ export async function startSubscriber(port = 0): Promise<Subscriber> {
         at: performance.now(),
       };
       received.push(request);
+      pending.add(request);
+      res.once('close', () => pending.delete(request));
       const n = (counts.get(request.id) ?? 0) + 1;
       counts.set(request.id, n);
       respond(res, decide(request, n));
@@ -84,6 +89,7 @@ export async function startSubscriber(port = 0): Promise<Subscriber> {
     port: bound,
     received,
     attemptsOf: (id) => received.filter((r) => r.id === id),
+    inFlight: () => [...pending],
     answer: (fn) => void (decide = fn),
     close: () =>
       new Promise<void>((ok) => {

@@ -5,7 +5,12 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { acquireFunction } from '../../../functions/acquire/function';
 import { EventType } from '../../../shared/events/index';
 import { contentHash } from '../../../shared/extract/index';
-import { normalizeUrl } from '../../../shared/fetch/index';
+import {
+  normalizeUrl,
+  systemResolver,
+  UNRESOLVABLE_HOST_REASON,
+} from '../../../shared/fetch/index';
+import { tableResolver } from '../../../shared/fetch/testing';
 import { metricsForProcess } from '../../../shared/metrics/index';
 import { collections, createStore, type SourceDoc, type Store } from '../../../shared/store/index';
 import { startCorpusServer, type CorpusServer } from '../../corpus/server';
@@ -22,6 +27,15 @@ let sink: EventSink;
 let fn: RunningTestFunction;
 /** The same function without MULTIVAC_FETCH_ALLOWED_CIDRS: loopback is refused. */
 let closed: RunningTestFunction;
+/**
+ * Names as an internal zone would answer them (the system resolver for anything else, so that
+ * `localhost` is answered by /etc/hosts): the cases a failure reason must not tell apart.
+ */
+const internalZone = {
+  'db.corp.example': ['10.20.0.5'],
+  'mixed.corp.example': ['93.184.215.14', '10.20.0.6'],
+  'nothing.corp.example': [],
+};
 let store: Store;
 let db: Db;
 
@@ -38,7 +52,9 @@ beforeAll(async () => {
   };
   cloudEvent('acquire', acquireFunction({ ...env, MULTIVAC_FETCH_ALLOWED_CIDRS: '127.0.0.1/32' }));
   fn = await serveFunction('acquire', 'cloudevent');
-  cloudEvent('acquire-closed', acquireFunction(env));
+  const zone = tableResolver(internalZone);
+  const resolve = (name: string) => (name in internalZone ? zone(name) : systemResolver(name));
+  cloudEvent('acquire-closed', acquireFunction(env, { resolve }));
   closed = await serveFunction('acquire-closed', 'cloudevent');
   store = createStore({ uri: servers().mongoUri, dbName });
   db = await store.db();
@@ -59,11 +75,13 @@ beforeEach(() => {
 const run = () => randomBytes(4).toString('hex');
 
 /** A source as `data` records it: normalized URL, state `requested`. */
-async function newSource(path: string): Promise<SourceDoc> {
+const newSource = (path: string) => newSourceAt(corpus.baseUrl + path);
+
+async function newSourceAt(url: string): Promise<SourceDoc> {
   const at = new Date();
   const source: SourceDoc = {
     _id: `src-${run()}`,
-    url: normalizeUrl(corpus.baseUrl + path),
+    url: normalizeUrl(url),
     kind: 'url',
     state: 'requested',
     requestedAt: at,
@@ -262,11 +280,37 @@ describe('acquire through the Functions Framework', () => {
     expect((await request(s, { to: closed })).status).toBe(204);
     const source = await sourceOf(s);
     expect(source.state).toBe('failed');
-    expect(source.reason).toMatch(/address 127\.0\.0\.1 is loopback/);
-    expect(source.reason).toMatch(/only public addresses are fetched/);
+    expect(source.reason).toBe(UNRESOLVABLE_HOST_REASON);
     expect(sink.events).toHaveLength(1);
-    expect(sink.events[0]).toMatchObject({ type: EventType.SourceFailed, id: failedId(s) });
+    expect(sink.events[0]).toMatchObject({
+      type: EventType.SourceFailed,
+      id: failedId(s),
+      data: { sourceId: s._id, reason: UNRESOLVABLE_HOST_REASON },
+    });
     expect(corpus.hits(path)).toBe(0);
+  });
+
+  it('tells users the same thing for a private, a missing and an address-less name: no DNS oracle', async () => {
+    const port = new URL(corpus.baseUrl).port;
+    const hosts = [
+      'db.corp.example', // resolves to a private address
+      'mixed.corp.example', // one public and one private address
+      'nothing.corp.example', // exists, no addresses
+      'gone.corp.example', // does not exist (NXDOMAIN)
+      'localhost', // the real resolver: /etc/hosts
+      '127.0.0.1', // a literal
+    ];
+    const reasons = new Map<string, string | undefined>();
+    for (const host of hosts) {
+      const s = await newSourceAt(`http://${host}:${port}/pages/heat-death.html?run=${run()}`);
+      expect((await request(s, { to: closed })).status, host).toBe(204);
+      const source = await sourceOf(s);
+      expect(source.state, host).toBe('failed');
+      // The stored reason is what GET /multivac/data/{id} shows.
+      reasons.set(host, source.reason);
+    }
+    expect(new Set(reasons.values())).toEqual(new Set([UNRESOLVABLE_HOST_REASON]));
+    expect(JSON.stringify(sink.events)).not.toMatch(/10\.20\.0\.|127\.0\.0\.1|ENOTFOUND|private/);
   });
 
   it('an unknown source is acknowledged and nothing is stored or emitted', async () => {

@@ -5,6 +5,7 @@ import { dataFunction } from '../../../functions/data/function';
 import { EventType } from '../../../shared/events/index';
 import { collections, createStore, type Store } from '../../../shared/store/index';
 import { serveFunction, type RunningTestFunction } from '../../support/function-server';
+import { freePort } from '../../../tools/services/index';
 import { servers, uniqueDbName, uniquePrefix } from '../../support/isolation';
 import { startEventSink, type EventSink } from '../../support/sink';
 
@@ -12,6 +13,10 @@ const dbName = uniqueDbName('data');
 let sink: EventSink;
 let fn: RunningTestFunction;
 let limited: RunningTestFunction;
+/** With MULTIVAC_FETCH_ALLOWED_CIDRS, as the local stack and the end-to-end tests run it. */
+let open: RunningTestFunction;
+/** With a Redis that refuses connections (nothing listens on its port). */
+let noRedis: RunningTestFunction;
 let store: Store;
 let db: Db;
 
@@ -29,14 +34,24 @@ beforeAll(async () => {
   sink = await startEventSink();
   http('data', dataFunction(env({ MULTIVAC_RATE_LIMIT_PER_MINUTE: '1000' })));
   http('data-limited', dataFunction(env({ MULTIVAC_RATE_LIMIT_PER_MINUTE: '3' })));
+  http('data-open', dataFunction(env({ MULTIVAC_FETCH_ALLOWED_CIDRS: '127.0.0.1/32' })));
+  const refused = `redis://127.0.0.1:${await freePort()}`;
+  http(
+    'data-no-redis',
+    dataFunction(env({ REDIS_URL: refused, MULTIVAC_RATE_LIMIT_PER_MINUTE: '2' })),
+  );
   fn = await serveFunction('data', 'http');
   limited = await serveFunction('data-limited', 'http');
+  open = await serveFunction('data-open', 'http');
+  noRedis = await serveFunction('data-no-redis', 'http');
   store = createStore({ uri: servers().mongoUri, dbName });
   db = await store.db();
 });
 afterAll(async () => {
   await fn.close();
   await limited.close();
+  await open.close();
+  await noRedis.close();
   await sink.close();
   await db.dropDatabase().catch(() => {});
   await store.close();
@@ -135,6 +150,32 @@ describe('PUT /multivac/data', () => {
       'application/json',
       400,
     ],
+    ['localhost', JSON.stringify({ url: 'http://localhost:8080/admin' }), 'application/json', 400],
+    [
+      'a *.localhost name',
+      JSON.stringify({ url: 'http://api.localhost/' }),
+      'application/json',
+      400,
+    ],
+    ['a single-label name', JSON.stringify({ url: 'http://redis:6379/' }), 'application/json', 400],
+    [
+      'the metadata server by name',
+      JSON.stringify({ url: 'http://metadata.google.internal/computeMetadata/v1/' }),
+      'application/json',
+      400,
+    ],
+    [
+      'a cluster-local name',
+      JSON.stringify({ url: 'http://broker.multivac.svc.cluster.local/' }),
+      'application/json',
+      400,
+    ],
+    [
+      'a home-network name',
+      'URL=http%3A%2F%2Fnas.home.arpa%2F',
+      'application/x-www-form-urlencoded',
+      400,
+    ],
     ['a number instead of a string', JSON.stringify({ url: 42 }), 'application/json', 400],
     ['no url at all', JSON.stringify({ link: 'https://example.org' }), 'application/json', 400],
     [
@@ -154,6 +195,20 @@ describe('PUT /multivac/data', () => {
     expect(((await res.json()) as { detail: string }).detail).toBeTruthy();
     expect(await collections(db).sources.countDocuments()).toBe(before);
     expect(sink.events).toHaveLength(0);
+  });
+
+  it('leaves local names to acquire once private ranges are allowed (the local stack, tests)', async () => {
+    const res = await put(
+      JSON.stringify({ url: 'http://localhost:8999/page' }),
+      'application/json',
+      open.url,
+    );
+    expect(res.status).toBe(202);
+    expect(await res.json()).toMatchObject({
+      url: 'http://localhost:8999/page',
+      state: 'requested',
+    });
+    expect(sink.events).toHaveLength(1);
   });
 
   it('answers 503 when the broker refuses, shows the source as failed, and a retry re-queues it', async () => {
@@ -210,6 +265,42 @@ describe('PUT /multivac/data', () => {
       'application/json',
       limited.url,
       client(8),
+    );
+    expect(other.status).toBe(202);
+  });
+});
+
+describe('the rate limit without Redis', () => {
+  it('falls back to a limit in memory when Redis refuses connections from the first write on', async () => {
+    const client = { 'x-forwarded-for': '203.0.113.40' };
+    const write = (n: number) =>
+      put(
+        JSON.stringify({ url: `https://example.org/no-redis/${n}` }),
+        'application/json',
+        noRedis.url,
+        client,
+      );
+    expect((await write(1)).status).toBe(202);
+    expect((await write(2)).status).toBe(202);
+    const refused = await write(3);
+    expect(refused.status).toBe(429);
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+    // Raw text counts against the same limit.
+    const text = await fetch(`${noRedis.url}/multivac/data`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...client },
+      body: JSON.stringify({ text: 'Entropy, counted in memory.' }),
+    });
+    expect(text.status).toBe(429);
+    expect(
+      await collections(db).sources.countDocuments({ url: 'https://example.org/no-redis/3' }),
+    ).toBe(0);
+    // Another client has a window of its own.
+    const other = await put(
+      JSON.stringify({ url: 'https://example.org/no-redis/other' }),
+      'application/json',
+      noRedis.url,
+      { 'x-forwarded-for': '203.0.113.41' },
     );
     expect(other.status).toBe(202);
   });

@@ -4,12 +4,10 @@
  * method token and any header) on a fresh connection each, and raw malformed HTTP over a bare
  * socket. Every request is bounded in time.
  */
-import { createHash } from 'node:crypto';
 import { METHODS, request, type Agent } from 'node:http';
 import { connect } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import fc from 'fast-check';
-import type { Db } from 'mongodb';
 
 export const BODY_LIMIT = 1024 * 1024;
 
@@ -179,16 +177,6 @@ export const describeRequest = (r: HostileRequest) =>
       ? `${r.body.length} bytes: ${JSON.stringify(r.body.subarray(0, 200).toString('latin1'))}`
       : undefined,
   });
-
-/** A digest of every document in `names`, to compare before and after a rejected request. */
-export async function snapshot(db: Db, names: readonly string[]): Promise<string> {
-  const hash = createHash('sha256');
-  for (const name of names) {
-    const docs = await db.collection(name).find({}).sort({ _id: 1 }).toArray();
-    hash.update(`${name}:${docs.length}:${JSON.stringify(docs)}\n`);
-  }
-  return hash.digest('hex');
-}
 
 // ---------------------------------------------------------------------------------------------
 // Arbitraries
