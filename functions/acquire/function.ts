@@ -1,5 +1,6 @@
 import type { CloudEventFunction } from '@google-cloud/functions-framework';
-import { acquireConfig, ConfigError, type Env } from '../../shared/config/index';
+import { acquireConfig } from '../../shared/config/acquire';
+import { ConfigError, type Env } from '../../shared/config/parse';
 import { EventType } from '../../shared/events/index';
 import { parseCidrs, safeFetch, type Resolver } from '../../shared/fetch/index';
 import {

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Redis } from 'ioredis';
-import { z } from 'zod';
+import * as z from 'zod';
 import { HttpError, createRouter, requireMediaType, validate } from '../../shared/http/index';
 import type { Logger } from '../../shared/log/index';
 import { BodyTooLargeError, readBody } from '../../shared/runtime/body';

@@ -3,7 +3,7 @@ import type { Redis } from 'ioredis';
 import type { AddressInfo } from 'node:net';
 import { Agent } from 'undici';
 import { redisFor } from '../../shared/runtime/context';
-import type { BrokerConfig } from '../../shared/config/index';
+import type { BrokerConfig } from '../../shared/config/broker';
 import type { Logger } from '../../shared/log/index';
 import {
   metricsForProcess,

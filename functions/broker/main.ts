@@ -1,5 +1,6 @@
 import { hostname } from 'node:os';
-import { ConfigError, brokerConfig, parseConfig } from '../../shared/config/index';
+import { brokerConfig } from '../../shared/config/broker';
+import { ConfigError, parseConfig } from '../../shared/config/parse';
 import { createLogger } from '../../shared/log/index';
 import { startBroker } from './broker';
 import { TriggerTableError } from './triggers';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Where the page's assets are served: one prefix, routed to this function at the edge. */
 export const ASSET_PREFIX = '/console/';

@@ -1,6 +1,7 @@
 import type { HttpFunction } from '@google-cloud/functions-framework';
 import manifest from 'multivac:browser-assets';
-import { consoleConfig, type Env } from '../../shared/config/index';
+import { consoleConfig } from '../../shared/config/console';
+import { type Env } from '../../shared/config/parse';
 import { createRouter } from '../../shared/http/index';
 import { QUESTION } from '../../shared/knowledge/question';
 import { functionContext } from '../../shared/runtime/index';

@@ -1,5 +1,6 @@
 import type { HttpFunction } from '@google-cloud/functions-framework';
-import { dataConfig, type Env } from '../../shared/config/index';
+import { dataConfig } from '../../shared/config/data';
+import { type Env } from '../../shared/config/parse';
 import { createAddressPolicy, normalizeUrl } from '../../shared/fetch/index';
 import { createRouter } from '../../shared/http/index';
 import { databaseFor, redisFor, functionContext, sinkEmitter } from '../../shared/runtime/index';

@@ -1,6 +1,7 @@
 import type { CloudEventFunction } from '@google-cloud/functions-framework';
 import { createCache } from '../../shared/cache/index';
-import { learnConfig, type Env } from '../../shared/config/index';
+import { learnConfig } from '../../shared/config/learn';
+import { type Env } from '../../shared/config/parse';
 import { EventType } from '../../shared/events/index';
 import { createFanIn } from '../../shared/fan-in/index';
 import { QUESTION, lexiconFrom, queryTerms } from '../../shared/knowledge/index';

@@ -1,5 +1,6 @@
 import type { HttpFunction } from '@google-cloud/functions-framework';
-import { processConfig, type Env } from '../../shared/config/index';
+import { processConfig } from '../../shared/config/process';
+import { type Env } from '../../shared/config/parse';
 import { createRouter } from '../../shared/http/index';
 import { createFanIn } from '../../shared/fan-in/index';
 import { databaseFor, functionContext, redisFor, sinkEmitter } from '../../shared/runtime/index';

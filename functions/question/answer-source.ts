@@ -1,6 +1,6 @@
 import type { Db } from 'mongodb';
 import { getCachedAnswer, setCachedAnswer, type Cache } from '../../shared/cache/index';
-import { NO_ANSWER, type AnswerView } from '../../shared/knowledge/index';
+import { NO_ANSWER, type AnswerView } from '../../shared/knowledge/answer-view';
 import type { Logger } from '../../shared/log/index';
 import { answerToView, latestAnswer } from '../../shared/store/index';
 

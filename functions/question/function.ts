@@ -1,6 +1,7 @@
 import type { HttpFunction } from '@google-cloud/functions-framework';
 import { createCache } from '../../shared/cache/index';
-import { questionConfig, type Env } from '../../shared/config/index';
+import { questionConfig } from '../../shared/config/question';
+import { type Env } from '../../shared/config/parse';
 import { createRouter } from '../../shared/http/index';
 import { databaseFor, redisFor, functionContext } from '../../shared/runtime/index';
 import { answerSource } from './answer-source';

@@ -1,4 +1,4 @@
-import type { AnswerView } from '../../shared/knowledge/index';
+import type { AnswerView } from '../../shared/knowledge/answer-view';
 import { negotiate, type Route } from '../../shared/http/index';
 import { etagFor, matchesIfNoneMatch } from './etag';
 import { openApiRoute } from './openapi';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { SOURCE_KINDS, SOURCE_STATES } from '../store/index';
 import { instant } from './instant';
 

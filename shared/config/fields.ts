@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Building blocks of the per-function schemas; names: docs/architecture.md#configuration. */
 

@@ -3,7 +3,7 @@
  * does not bundle the connection-string parser.
  */
 import { ConnectionString } from 'mongodb-connection-string-url';
-import { z } from 'zod';
+import * as z from 'zod';
 import { secretVariable } from './fields';
 
 // The parser's messages that quote nothing of the input (others quote the user name or the whole

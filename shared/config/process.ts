@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { cacheFields, httpFields, redisFields, runtimeFields, sinkFields } from './fields';
 import { mongoFields } from './mongo';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Every event type MultiVAC carries (docs/architecture.md#events). Frozen: it is the contract. */
 export const EventType = Object.freeze({

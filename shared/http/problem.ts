@@ -1,5 +1,5 @@
 import { STATUS_CODES, type ServerResponse } from 'node:http';
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * RFC 9457 problem details, the body of every error MultiVAC answers (`application/problem+json`),

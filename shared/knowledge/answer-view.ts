@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** The current answer as `GET /multivac` serves it (JSON form; docs/architecture.md#http-api). */
 export const answerView = z.object({

@@ -4,13 +4,28 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 const SECONDS = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
 
 /**
+ * A registry whose Node default metrics (CPU, memory, event loop, GC) start at its first scrape:
+ * setting them up is a few milliseconds a cold start need not spend before its first answer.
+ */
+class ProcessRegistry extends Registry {
+  #defaults = false;
+
+  override async metrics(): Promise<string> {
+    if (!this.#defaults) {
+      this.#defaults = true;
+      collectDefaultMetrics({ register: this, prefix: 'multivac_' });
+    }
+    return super.metrics();
+  }
+}
+
+/**
  * One registry per process (never prom-client's global one, so tests and bundles stay isolated),
  * with Node's default metrics and the HTTP and event metrics every function shares.
  */
 export function createMetrics(service: string) {
-  const registry = new Registry();
+  const registry = new ProcessRegistry();
   registry.setDefaultLabels({ service });
-  collectDefaultMetrics({ register: registry, prefix: 'multivac_' });
 
   const httpRequests = new Counter({
     name: 'multivac_http_requests_total',

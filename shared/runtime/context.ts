@@ -1,12 +1,13 @@
 import type { z } from 'zod';
 import type { Db } from 'mongodb';
-import { parseConfig, type Env } from '../config/index';
+import { parseConfig, type Env } from '../config/parse';
 import { createEmitter, type Emit } from '../events/index';
 import { createLogger, type Logger } from '../log/index';
 import { metricsForProcess, type Metrics } from '../metrics/index';
 import { createRedis, type RedisClientOptions, type RedisHandle } from '../redis/index';
-import { createStore, ensureIndexes } from '../store/index';
+import { createStore, ensureIndexesOnce } from '../store/index';
 import { lazy } from './lazy';
+import { afterListening } from './warm-up';
 
 /** What every function has: its parsed configuration, a logger and the process's metrics. */
 export interface FunctionContext<C> {
@@ -35,8 +36,9 @@ export function functionContext<S extends z.ZodType>(
 }
 
 /**
- * The database, connected on first use, with every index ensured once per process. Asked of the
- * store on every call (cheap once connected), so a client the store replaced is never kept.
+ * The database, connected right after the server listens (or on first use), with its indexes
+ * ensured once per database and index version. Asked of the store on every call (cheap once
+ * connected), so a client the store replaced is never kept.
  */
 export function databaseFor(
   config: { MONGODB_URI: string; MONGODB_DB: string },
@@ -55,12 +57,14 @@ export function databaseFor(
     ...(commands ? { onCommand: (command: string) => commands.inc({ command }) } : {}),
   });
   const indexes = lazy(async () => {
-    await ensureIndexes(await store.db());
+    await ensureIndexesOnce(await store.db());
   });
-  return async () => {
+  const db = async () => {
     await indexes();
     return store.db();
   };
+  afterListening(db);
+  return db;
 }
 
 /** Publishes to the broker ingress (`K_SINK`), counting what was accepted. */
@@ -89,5 +93,10 @@ export function redisFor(
     'Commands sent to Redis, by command name (a Lua script is one EVALSHA).',
     ['command'],
   );
-  return createRedis(url, { ...options, onCommand: (command) => commands.inc({ command }) });
+  const redis = createRedis(url, {
+    ...options,
+    onCommand: (command) => commands.inc({ command }),
+  });
+  afterListening(() => redis.client());
+  return redis;
 }

@@ -8,6 +8,19 @@ import {
 } from '../events/index';
 import { eventLogger, type Logger } from '../log/index';
 import type { Metrics } from '../metrics/index';
+import { admittedEvent } from './admitted';
+
+/** `event` if this function takes its type. */
+function accepted<T extends EventTypeName>(
+  event: MultivacEvent,
+  accept: readonly T[],
+): Extract<MultivacEvent, { type: T }> {
+  if (!(accept as readonly string[]).includes(event.type))
+    throw new EventValidationError(
+      `event ${event.id} of type ${event.type} is not one of ${accept.join(', ')}`,
+    );
+  return event as Extract<MultivacEvent, { type: T }>;
+}
 
 export type Handled = 'ok' | 'duplicate';
 
@@ -52,7 +65,9 @@ export function eventFunction<T extends EventTypeName>(
     );
     let event: Extract<MultivacEvent, { type: T }>;
     try {
-      event = parseEvent(raw, accept);
+      // Validated already by the function's server (runFunction); parsed here when called directly.
+      const admitted = admittedEvent.getStore();
+      event = admitted ? accepted(admitted, accept) : parseEvent(raw, accept);
     } catch (err) {
       if (!(err instanceof EventValidationError)) throw err;
       elog.warn({ detail: err.message }, 'event not for this function; acknowledged');

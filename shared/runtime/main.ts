@@ -1,7 +1,9 @@
-import { parseConfig, runtimeConfig, type Env } from '../config/index';
+import { parseConfig, type Env } from '../config/parse';
+import { runtimeConfig } from '../config/runtime';
 import { createLogger } from '../log/index';
 import { metricsForProcess, startMetricsServer } from '../metrics/index';
 import { createFunctionServer, listen, type Signature } from './server';
+import { startWarmUp } from './warm-up';
 
 export interface RunningFunction {
   port: number;
@@ -32,6 +34,7 @@ export async function runFunction(
     log,
   });
   const port = await listen(server, config.PORT, config.MULTIVAC_LISTEN_HOST);
+  startWarmUp(log);
   const metrics =
     config.METRICS_PORT === undefined
       ? undefined

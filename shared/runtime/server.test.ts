@@ -6,7 +6,9 @@ import { HTTP, type CloudEventV1 } from 'cloudevents';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EventType, makeEvent } from '../events/index';
 import { createLogger } from '../log/index';
-import { createFunctionServer, listen } from './index';
+import { createMetrics } from '../metrics/index';
+import { admittedEvent } from './admitted';
+import { createFunctionServer, eventFunction, listen } from './index';
 
 const log = createLogger({
   service: 'test',
@@ -24,10 +26,24 @@ cloudEvent('rt-event', (event: CloudEventV1<{ jobId?: string }>) => {
   if (event.data?.jobId === 'explode') throw new Error('handler failed');
 });
 
+/** What an eventFunction handler got, and whether it was the event the server had validated. */
+const handled: { id: string; fromServer: boolean }[] = [];
+cloudEvent(
+  'rt-typed',
+  eventFunction(
+    [EventType.LearningRequested],
+    async (event) => {
+      handled.push({ id: event.id, fromServer: event === admittedEvent.getStore() });
+    },
+    { log, metrics: createMetrics('rt-typed') },
+  ),
+);
+
 const LIMIT = 1024;
 const servers: Server[] = [];
 let httpBase = '';
 let eventBase = '';
+let typedBase = '';
 
 beforeAll(async () => {
   const a = createFunctionServer({ target: 'rt-http', signature: 'http', bodyLimit: LIMIT, log });
@@ -37,7 +53,14 @@ beforeAll(async () => {
     bodyLimit: LIMIT,
     log,
   });
-  servers.push(a, b);
+  const c = createFunctionServer({
+    target: 'rt-typed',
+    signature: 'cloudevent',
+    bodyLimit: LIMIT,
+    log,
+  });
+  servers.push(a, b, c);
+  typedBase = `http://127.0.0.1:${await listen(c, 0, '127.0.0.1')}`;
   httpBase = `http://127.0.0.1:${await listen(a, 0, '127.0.0.1')}`;
   eventBase = `http://127.0.0.1:${await listen(b, 0, '127.0.0.1')}`;
 });
@@ -224,5 +247,23 @@ describe('CloudEvent functions behind the guards', () => {
 
   it('answers other methods with 405', async () => {
     expect((await fetch(eventBase, { method: 'GET' })).status).toBe(405);
+  });
+});
+
+describe('a typed event handler behind the guards', () => {
+  it('gets the very event the server validated, not a second parse of it', async () => {
+    const event = makeEvent(
+      EventType.LearningRequested,
+      { jobId: 'once' },
+      { source: '/multivac/test', id: 'typed-1' },
+    );
+    const message = HTTP.binary(event);
+    const res = await fetch(typedBase, {
+      method: 'POST',
+      headers: message.headers as Record<string, string>,
+      body: message.body as string,
+    });
+    expect(res.status).toBe(204);
+    expect(handled).toEqual([{ id: 'typed-1', fromServer: true }]);
   });
 });

@@ -7,9 +7,15 @@ import {
 } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { getTestServer } from '@google-cloud/functions-framework/testing';
-import { EventValidationError, eventsFromHttp, parseEvent } from '../events/index';
+import {
+  EventValidationError,
+  eventsFromHttp,
+  parseEvent,
+  type MultivacEvent,
+} from '../events/index';
 import { lingerAfterAnswer, sendProblem } from '../http/index';
 import type { Logger } from '../log/index';
+import { admittedEvent } from './admitted';
 import { BodyTooLargeError, limitStreamingBody, readBody } from './body';
 
 export type Signature = 'http' | 'cloudevent';
@@ -104,7 +110,9 @@ export function createFunctionServer({
       return;
     }
     if (signature === 'cloudevent') {
-      void admitEvent(req, res, bodyLimit, log).then((admitted) => admitted && app(req, res));
+      void admitEvent(req, res, bodyLimit, log).then(
+        (event) => event && admittedEvent.run(event, () => app(req, res)),
+      );
       return;
     }
     if (declared === undefined && req.headers['transfer-encoding'] !== undefined) {
@@ -160,18 +168,19 @@ async function admitEvent(
   res: ServerResponse,
   limit: number,
   log: Logger,
-): Promise<boolean> {
+): Promise<MultivacEvent | undefined> {
   if (req.method !== 'POST') {
     sendProblem(res, 405, 'CloudEvents are delivered with POST', { headers: { allow: 'POST' } });
-    return false;
+    return undefined;
   }
   const raw = await readWithin(req, res, limit);
-  if (!raw) return false;
+  if (!raw) return undefined;
+  let event: MultivacEvent;
   try {
     const events = eventsFromHttp(req.headers, raw);
     if (events.length !== 1)
       throw new EventValidationError('a function takes one event per request, not a batch');
-    parseEvent(events[0]!);
+    event = parseEvent(events[0]!);
   } catch (err) {
     const detail =
       err instanceof EventValidationError
@@ -182,7 +191,7 @@ async function admitEvent(
       'event rejected',
     );
     sendProblem(res, 400, detail);
-    return false;
+    return undefined;
   }
   const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim();
   const text = raw.toString('utf8');
@@ -195,7 +204,7 @@ async function admitEvent(
     : type.startsWith('text/')
       ? text
       : raw;
-  return true;
+  return event;
 }
 
 /** Listens on `port` (0: any free one) and resolves with the bound port. */

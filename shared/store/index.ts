@@ -1,7 +1,13 @@
 /** MongoDB persistence: the lazily connected client, typed collections, indexes and idempotency. */
 export { createStore, type Store, type StoreOptions } from './client';
 export * from './collections';
-export { ensureIndexes, INDEXES, type IndexReport } from './indexes';
+export {
+  ensureIndexes,
+  ensureIndexesOnce,
+  INDEXES,
+  INDEX_VERSION,
+  type IndexReport,
+} from './indexes';
 export {
   upsertByKey,
   insertOnce,

@@ -6,6 +6,7 @@ import {
   collections,
   createStore,
   ensureIndexes,
+  ensureIndexesOnce,
   eventKey,
   factCounts,
   markProcessed,
@@ -63,6 +64,29 @@ describe('ensureIndexes', () => {
         if (spec.unique) expect(found!.unique).toBe(true);
       }
     }
+  });
+
+  it('creates them once per database and index version, not on every start', async () => {
+    const commands: string[] = [];
+    const counted = createStore({
+      uri: servers().mongoUri,
+      dbName: uniqueDbName('indexonce'),
+      onCommand: (name) => commands.push(name),
+    });
+    const fresh = await counted.db();
+    expect(await ensureIndexesOnce(fresh)).toBeDefined();
+    expect(commands.filter((c) => c === 'createIndexes').length).toBeGreaterThan(5);
+    commands.length = 0;
+    // The next process to start: one read of the record, no index created.
+    expect(await ensureIndexesOnce(fresh)).toBeUndefined();
+    expect(commands).toEqual(['find']);
+    // A new version of the indexes is created (and recorded) again.
+    await fresh
+      .collection('_multivac')
+      .updateOne({ _id: 'indexes' as never }, { $set: { version: 'old' } });
+    expect(await ensureIndexesOnce(fresh)).toBeDefined();
+    await fresh.dropDatabase();
+    await counted.close();
   });
 
   it('enforces the unique normalized url of sources', async () => {
