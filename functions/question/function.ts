@@ -3,13 +3,14 @@ import { createCache } from '../../shared/cache/index';
 import { questionConfig } from '../../shared/config/question';
 import { type Env } from '../../shared/config/parse';
 import { createRouter } from '../../shared/http/index';
-import { databaseFor, redisFor, functionContext } from '../../shared/runtime/index';
+import { afterListening, databaseFor, functionContext, redisFor } from '../../shared/runtime/index';
 import { answerSource } from './answer-source';
 import { questionRoutes } from './routes';
 
 /**
  * The `question` function. Configuration is parsed at registration (a bad environment stops the
- * container at start); Redis and MongoDB connect on first use.
+ * container at start); once it listens it reads the current answer and subscribes to its
+ * announcements, so that its requests are served from memory.
  */
 export function questionFunction(env?: Env): HttpFunction {
   const { config, log, metrics } = functionContext('question', questionConfig, env);
@@ -17,18 +18,23 @@ export function questionFunction(env?: Env): HttpFunction {
     'multivac_answer_confidence',
     'Confidence of the answer being served.',
   );
-  const currentAnswer = answerSource({
-    // A cache with a fallback must fail fast while Redis is away, not queue requests behind it.
-    cache: createCache(
-      redisFor(config.REDIS_URL, metrics, { enableOfflineQueue: false, maxRetriesPerRequest: 0 }),
-      config.MULTIVAC_CACHE_PREFIX,
-    ),
-    db: databaseFor(config, 'question', metrics),
+  // A cache with a fallback must fail fast while Redis is away, not queue requests behind it.
+  const redis = redisFor(config.REDIS_URL, metrics, {
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 0,
+  });
+  const answers = answerSource({
+    cache: createCache(redis, config.MULTIVAC_CACHE_PREFIX),
+    redis,
+    // MongoDB only when Redis has no answer: connected then.
+    db: databaseFor(config, 'question', metrics, { early: false }),
     ttlSeconds: config.MULTIVAC_CACHE_TTL_SECONDS,
+    maxStaleMs: config.MULTIVAC_ANSWER_MAX_STALE_MS,
     log,
   });
+  afterListening(() => answers.current());
   const routes = questionRoutes({
-    currentAnswer,
+    currentAnswer: answers.current,
     onServed: (answer) => confidence.set(answer.confidence),
   });
   return createRouter(routes, { log, metrics, projectId: config.GOOGLE_CLOUD_PROJECT });

@@ -1,10 +1,11 @@
-import type { AnswerView } from '../../shared/knowledge/answer-view';
 import { negotiate, type Route } from '../../shared/http/index';
-import { etagFor, matchesIfNoneMatch } from './etag';
+import type { AnswerView } from '../../shared/knowledge/answer-view';
+import { matchesIfNoneMatch } from './etag';
+import type { ServedAnswer } from './served-answer';
 import { openApiRoute } from './openapi';
 
 export interface QuestionDeps {
-  currentAnswer(): Promise<AnswerView>;
+  currentAnswer(): Promise<ServedAnswer>;
   /** Observes the confidence of the answer being served. */
   onServed?(answer: AnswerView): void;
 }
@@ -27,19 +28,18 @@ export function questionRoutes({ currentAnswer, onServed }: QuestionDeps): Route
       path: '/multivac',
       async handler({ req, res }) {
         const answer = await currentAnswer();
-        onServed?.(answer);
+        onServed?.(answer.view);
         const json = negotiate(req, ['text/plain', 'application/json']) === 'application/json';
-        const etag = etagFor(answer.knowledgeVersion, json ? 'json' : 'text');
+        const { body, bytes, etag } = json ? answer.json : answer.text;
         const headers = { etag, vary: 'Accept', 'cache-control': 'no-cache' };
         if (matchesIfNoneMatch(req.headers['if-none-match'], etag)) {
           res.writeHead(304, headers).end();
           return;
         }
-        const body = json ? JSON.stringify(answer) : answer.answer;
         res.writeHead(200, {
           ...headers,
           'content-type': json ? 'application/json' : 'text/plain; charset=utf-8',
-          'content-length': Buffer.byteLength(body),
+          'content-length': bytes,
         });
         res.end(body);
       },

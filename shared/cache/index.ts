@@ -1,3 +1,3 @@
 /** JSON values in Redis with a TTL, and the cached current answer. */
 export { createCache, type Cache } from './cache';
-export { getCachedAnswer, setCachedAnswer } from './answer';
+export { answerChannel, fillCachedAnswer, getCachedAnswer, setCachedAnswer } from './answer';

@@ -9,5 +9,11 @@ export const questionConfig = z.object({
   ...mongoFields,
   ...httpFields,
   ...cacheFields,
+  /**
+   * How long the answer held in memory may be served while Redis cannot announce new versions
+   * (while it can, a new version replaces it about a round trip after it is stored). 0: always ask
+   * Redis.
+   */
+  MULTIVAC_ANSWER_MAX_STALE_MS: z.coerce.number().int().min(0).max(60_000).default(1000),
 });
 export type QuestionConfig = z.output<typeof questionConfig>;

@@ -70,7 +70,10 @@ export function createRouter<
     const started = performance.now();
     const path = (req.url ?? '/').split('?')[0]!;
     const method = req.method === 'HEAD' ? 'GET' : (req.method ?? 'GET');
-    const reqLog = requestLogger(log, req.headers, projectId);
+    // Made on first use: pino serializes a child's bindings when it is made, which the many
+    // requests that log nothing should not pay for.
+    let requestLog: Logger | undefined;
+    const reqLog = () => (requestLog ??= requestLogger(log, req.headers, projectId));
     let routeLabel = 'unmatched';
     try {
       if (path === undefined)
@@ -95,7 +98,14 @@ export function createRouter<
       const params = Object.fromEntries(
         match.names.map((name, i) => [name, decodeSegment(values[i]!)]),
       );
-      await match.route.handler({ req, res, params, log: reqLog });
+      await match.route.handler({
+        req,
+        res,
+        params,
+        get log() {
+          return reqLog();
+        },
+      });
     } catch (err) {
       if (err instanceof HttpError) {
         sendProblem(res, err.status, err.detail, {
@@ -104,22 +114,23 @@ export function createRouter<
           extensions: { ...err.extensions },
         });
       } else if (isUnavailable(err)) {
-        reqLog.warn({ err }, 'a backing service is unavailable');
+        reqLog().warn({ err }, 'a backing service is unavailable');
         sendProblem(res, 503, 'a backing service is unavailable; retry shortly', {
           headers: { 'retry-after': String(RETRY_AFTER_SECONDS) },
           instance: path,
         });
       } else {
-        reqLog.error({ err }, 'request failed');
+        reqLog().error({ err }, 'request failed');
         sendProblem(res, 500, 'the request could not be completed; it has been logged');
       }
     } finally {
       const seconds = (performance.now() - started) / 1000;
       metrics?.observeHttp(routeLabel, req.method ?? 'GET', res.statusCode, seconds);
-      reqLog.debug(
-        { method: req.method, path, status: res.statusCode, ms: Math.round(seconds * 1000) },
-        'request',
-      );
+      if (log.isLevelEnabled('debug'))
+        reqLog().debug(
+          { method: req.method, path, status: res.statusCode, ms: Math.round(seconds * 1000) },
+          'request',
+        );
     }
   };
 }

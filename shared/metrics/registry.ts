@@ -60,13 +60,28 @@ export function createMetrics(service: string) {
     registers: [registry],
   });
 
+  // The labelled series of each route, method and status, looked up once (not per request).
+  const series = new Map<string, { count(): void; time(seconds: number): void }>();
+  const seriesOf = (route: string, method: string, status: number) => {
+    const key = `${route} ${method} ${status}`;
+    let found = series.get(key);
+    if (!found) {
+      const counter = httpRequests.labels({ route, method, status: String(status) });
+      const histogram = httpDuration.labels({ route, method });
+      found = { count: () => counter.inc(), time: (s) => histogram.observe(s) };
+      series.set(key, found);
+    }
+    return found;
+  };
+
   return {
     registry,
     emitted,
     /** Records one HTTP request. */
     observeHttp(route: string, method: string, status: number, seconds: number): void {
-      httpRequests.inc({ route, method, status: String(status) });
-      httpDuration.observe({ route, method }, seconds);
+      const s = seriesOf(route, method, status);
+      s.count();
+      s.time(seconds);
     },
     /** Records one handled CloudEvent. */
     observeEvent(type: string, outcome: EventOutcome, seconds: number): void {

@@ -44,6 +44,8 @@ export function databaseFor(
   config: { MONGODB_URI: string; MONGODB_DB: string },
   appName: string,
   metrics?: Metrics,
+  /** Connect as soon as the server listens (false: on first use, for a fallback). */
+  { early = true }: { early?: boolean } = {},
 ): () => Promise<Db> {
   const commands = metrics?.counter(
     'multivac_mongodb_commands_total',
@@ -63,7 +65,7 @@ export function databaseFor(
     await indexes();
     return store.db();
   };
-  afterListening(db);
+  if (early) afterListening(db);
   return db;
 }
 

@@ -3,6 +3,7 @@ export { createFunctionServer, listen, type FunctionServerOptions, type Signatur
 export { runFunction, type RunningFunction } from './main';
 export { readBody, BodyTooLargeError } from './body';
 export { lazy, once } from './lazy';
+export { afterListening } from './warm-up';
 export {
   functionContext,
   databaseFor,

@@ -34,7 +34,7 @@ export async function runFunction(
     log,
   });
   const port = await listen(server, config.PORT, config.MULTIVAC_LISTEN_HOST);
-  startWarmUp(log);
+  startWarmUp(server, log);
   const metrics =
     config.METRICS_PORT === undefined
       ? undefined

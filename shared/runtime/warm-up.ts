@@ -1,9 +1,10 @@
+import type { Server } from 'node:http';
 import type { Logger } from '../log/index';
 
 const tasks: (() => Promise<unknown>)[] = [];
 
 /**
- * Work a function starts as soon as its server listens — its drivers loaded and connections
+ * Work a function starts right after its server listens — its drivers loaded and connections
  * opened — so that they are not on its first request's path. Registered while the function is
  * wired (databaseFor, redisFor); a failure is only logged: the first request that needs the
  * connection tries again.
@@ -12,10 +13,26 @@ export function afterListening(task: () => Promise<unknown>): void {
   tasks.push(task);
 }
 
-/** Starts every registered task, once (runFunction calls it when the server listens). */
-export function startWarmUp(log: Logger): void {
-  for (const task of tasks.splice(0))
-    void task().catch((err: unknown) =>
-      log.debug({ err }, 'warm-up failed; the first use retries'),
-    );
+/** How long after listening the tasks start when no request has come by then. */
+const IDLE_MS = 10;
+
+/**
+ * Starts the registered tasks, once, right after `server` listens: as soon as a request already
+ * waiting has been taken in (so that a probe or a welcome page does not wait for drivers it does
+ * not need), or IDLE_MS after listening, whichever is first. A request that needs a connection
+ * opens it itself — the same one: connections are lazy and shared.
+ */
+export function startWarmUp(server: Server, log: Logger): void {
+  let started = false;
+  const start = () => {
+    if (started) return;
+    started = true;
+    clearTimeout(timer);
+    for (const task of tasks.splice(0))
+      void task().catch((err: unknown) =>
+        log.debug({ err }, 'warm-up failed; the first use retries'),
+      );
+  };
+  const timer = setTimeout(start, IDLE_MS);
+  server.once('request', () => setImmediate(start));
 }

@@ -45,6 +45,7 @@ const READ_ELSEWHERE: Record<string, string> = {
   FUNCTION_TARGET: 'the Functions Framework',
   FUNCTION_SIGNATURE_TYPE: 'the Functions Framework',
   NODE_EXTRA_CA_CERTS: 'Node.js (trust for a TLS Redis)',
+  NODE_OPTIONS: 'Node.js (V8 heap limits within the container memory limit)',
 };
 
 interface Trigger extends K8sObject {
@@ -271,6 +272,22 @@ describe.skipIf(!runsKubectl).each(overlays())('overlay %s', (overlay) => {
         .filter((v) => !known.includes(v) && !(v in READ_ELSEWHERE));
       expect(unknown).toEqual([]);
     });
+
+    it.each(FUNCTIONS)(
+      "%s: V8's heap limits leave room within the container's memory limit",
+      (name) => {
+        const container = main(fn(name));
+        const options = container.env?.find((e) => e.name === 'NODE_OPTIONS')?.value ?? '';
+        const heap = Number(/--max-old-space-size=(\d+)/.exec(options)?.[1]);
+        const semi = Number(/--max-semi-space-size=(\d+)/.exec(options)?.[1] ?? 16);
+        const limit = Number(
+          /^(\d+)Mi$/.exec(String(container.resources?.limits?.memory ?? ''))?.[1],
+        );
+        expect(heap).toBeGreaterThan(0);
+        // Node itself, code, stacks and buffers take ~60 MiB outside the V8 heap's limit.
+        expect(heap + 3 * semi + 60).toBeLessThanOrEqual(limit);
+      },
+    );
 
     it('every key of a shared ConfigMap is read by some function', () => {
       const shared = new Set(

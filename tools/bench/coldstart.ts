@@ -11,6 +11,7 @@ import { HTTP } from 'cloudevents';
 import { EventType, makeEvent } from '../../shared/events/index';
 import { bundleFunction, discoverFunctions } from '../build/index';
 import { freePort, startServices } from '../services/index';
+import { buildHello } from './hello';
 import { median, ratio } from './stats';
 import type { Benchmark } from './types';
 
@@ -45,6 +46,18 @@ const PROBES: Record<string, () => Probe> = {
   learn: () => event(EventType.LearningRequested, { jobId: 'bench-none' }),
   broker: () => ({ method: 'GET', path: '/readyz' }),
   bare: () => ({ method: 'GET', path: '/' }),
+  hello: () => ({ method: 'GET', path: '/' }),
+};
+
+/** Issue 12's goals: functions that answer users within 2× bare Node, workers and broker 2.5×. */
+const GOALS: Record<string, string> = {
+  question: '≤ 2.0×',
+  data: '≤ 2.0×',
+  process: '≤ 2.0×',
+  console: '≤ 2.0×',
+  acquire: '≤ 2.5×',
+  learn: '≤ 2.5×',
+  broker: '≤ 2.5×',
 };
 
 const BARE = `require('node:http').createServer((q, s) => s.end('ok')).listen(Number(process.env.PORT), '127.0.0.1');`;
@@ -102,8 +115,10 @@ export const run: Benchmark = async ({ quick }) => {
     };
     const bare = join(dir, 'bare.cjs');
     await writeFile(bare, BARE);
+    const hello = await buildHello(join(dir, 'hello-build'));
     const targets: { name: string; file: string; bytes: number }[] = [
       { name: 'bare', file: bare, bytes: (await stat(bare)).size },
+      { name: 'hello', file: hello, bytes: (await stat(join(hello, '..', 'function.cjs'))).size },
     ];
     for (const fn of sources) {
       const report = await bundleFunction(fn, root, join(dir, 'build'));
@@ -124,12 +139,17 @@ export const run: Benchmark = async ({ quick }) => {
       }
     }
     const baseline = median(times.get('bare')!);
+    const label: Record<string, string> = {
+      bare: 'bare node http (baseline)',
+      hello: 'hello-world FF function (baseline)',
+    };
     const rows = targets.map((t) => ({
-      target: t.name === 'bare' ? 'bare node http (baseline)' : t.name,
+      target: label[t.name] ?? t.name,
       'bundle KiB': Math.round(t.bytes / 1024),
       'median ms': Math.round(median(times.get(t.name)!)),
       'min ms': Math.round(Math.min(...times.get(t.name)!)),
       'vs baseline': ratio(median(times.get(t.name)!), baseline),
+      goal: GOALS[t.name] ?? '',
     }));
     return {
       name: 'coldstart',

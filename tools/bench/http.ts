@@ -15,6 +15,7 @@ import { createRedis } from '../../shared/redis/index';
 import { answerToView, collections, createStore, type AnswerDoc } from '../../shared/store/index';
 import { startStack, type Stack } from '../dev/stack';
 import { freePort, spawnServer, waitUntil, type ServerProcess } from '../services/index';
+import { buildHello } from './hello';
 import { stackPeakRss } from './proc';
 import { median, ratio } from './stats';
 import type { Benchmark } from './types';
@@ -136,6 +137,27 @@ require('node:http')
   return { url, server };
 }
 
+/** The hello-world baseline (tools/bench/hello) answering with the same status, headers and body. */
+async function startHello(
+  dir: string,
+  reply: { status: number; headers: Record<string, string>; body: string },
+): Promise<{ url: string; server: ServerProcess }> {
+  const file = await buildHello(join(dir, 'hello-build'));
+  const port = await freePort();
+  const server = spawnServer(process.execPath, [file], join(dir, 'hello.log'), {
+    PATH: process.env.PATH,
+    PORT: String(port),
+    HELLO_STATUS: String(reply.status),
+    HELLO_HEADERS: JSON.stringify(reply.headers),
+    HELLO_BODY: reply.body,
+  });
+  const url = `http://127.0.0.1:${port}/multivac`;
+  await waitUntil('hello-world function', async () => (await fetch(url)).ok, {
+    exited: server.exited,
+  });
+  return { url, server };
+}
+
 /** Seeds the answer where `learn` writes it: the newest `answers` version and the Redis cache. */
 async function seed(stack: Stack): Promise<() => Promise<void>> {
   const store = createStore({ uri: stack.services.mongo.uri, dbName: DB });
@@ -158,6 +180,7 @@ export const run: Benchmark = async ({ quick }) => {
   const lines: string[] = [];
   let stack: Stack | undefined;
   let bare: ServerProcess | undefined;
+  let helloServer: ServerProcess | undefined;
   let unseed: (() => Promise<void>) | undefined;
   try {
     // Not `warm`: only question starts (on the first request) and stays up for the whole run,
@@ -185,9 +208,12 @@ export const run: Benchmark = async ({ quick }) => {
       headers[name] = first.headers.get(name) ?? '';
     const started = await startBare(dir, { status: 200, headers, body });
     bare = started.server;
+    const hello = await startHello(dir, { status: 200, headers, body });
+    helloServer = hello.server;
 
     const targets = [
       { name: 'bare node http (baseline)', url: started.url },
+      { name: 'hello-world FF function (baseline)', url: hello.url },
       { name: 'question, direct', url: direct },
       { name: 'question via gateway', url: viaGateway },
       // The same process without the answer: what the runtime and router cost by themselves.
@@ -211,6 +237,7 @@ export const run: Benchmark = async ({ quick }) => {
       };
     };
     const base = summary(targets[0]!.name);
+    const framework = summary(targets[1]!.name);
     const safeRatio = (a: number, b: number) => (b > 0 ? ratio(a, b) : 'n/a');
     const rows = targets.map((t) => {
       const s = summary(t.name);
@@ -223,6 +250,7 @@ export const run: Benchmark = async ({ quick }) => {
         requests: s.requests,
         errors: s.errors,
         'req/s vs bare': safeRatio(s.rps, base.rps),
+        'req/s vs hello': safeRatio(s.rps, framework.rps),
       };
     });
     const rss = await stackPeakRss(stack, ['question']);
@@ -236,6 +264,7 @@ export const run: Benchmark = async ({ quick }) => {
         `latency vs bare: direct p50 ${safeRatio(dr.p50, base.p50)}, p99 ${safeRatio(dr.p99, base.p99)}; gateway p50 ${safeRatio(gw.p50, base.p50)}, p99 ${safeRatio(gw.p99, base.p99)}`,
         `gateway vs direct: req/s ${safeRatio(gw.rps, dr.rps)}, p99 ${safeRatio(gw.p99, dr.p99)}`,
         `GET / is answered by the same process without touching Redis: the Functions Framework, MultiVAC's guards, router, logs and metrics by themselves`,
+        `hello-world FF function: the framework's own server and a function answering the same bytes (tools/bench/hello), built and started like the functions — what the framework costs by itself; question direct vs it: ${safeRatio(dr.rps, framework.rps)}`,
         `peak RSS MiB: ${Object.entries(rss)
           .map(([k, v]) => `${k} ${v}`)
           .join(', ')}`,
@@ -246,8 +275,14 @@ export const run: Benchmark = async ({ quick }) => {
         {
           measurement: 'GET /multivac req/s, direct',
           value: fmt(dr.rps),
+          baseline: `${fmt(framework.rps)} hello-world FF function`,
+          ratio: safeRatio(dr.rps, framework.rps),
+        },
+        {
+          measurement: 'hello-world FF function req/s',
+          value: fmt(framework.rps),
           baseline: `${fmt(base.rps)} bare node`,
-          ratio: safeRatio(dr.rps, base.rps),
+          ratio: safeRatio(framework.rps, base.rps),
         },
         {
           measurement: 'GET /multivac req/s, via gateway',
@@ -272,6 +307,7 @@ export const run: Benchmark = async ({ quick }) => {
     throw err;
   } finally {
     await bare?.stop();
+    await helloServer?.stop();
     await unseed?.();
     await stack?.stop();
     await rm(dir, { recursive: true, force: true });

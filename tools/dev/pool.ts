@@ -17,6 +17,11 @@ export interface FunctionProcessOptions {
   idleMs: number;
   warm: boolean;
   out: LineSink;
+  /**
+   * Requests one process serves at once (Knative's containerConcurrency); more wait for a slot,
+   * as they wait in the queue-proxy. 0 or absent: no limit.
+   */
+  concurrency?: number;
   /** Called on every (cold) start with its duration, spawn → ready. */
   onStarted?: (name: string, ms: number) => void;
   onStopped?: (name: string, reason: string) => void;
@@ -58,6 +63,9 @@ export class FunctionProcess {
   private starting?: Promise<void>;
   private exited?: Promise<void>;
   private inFlight = 0;
+  /** Requests holding one of `concurrency` slots, and those waiting for one. */
+  private active = 0;
+  private readonly waiting: (() => void)[] = [];
   /** Set by stop('shutdown'): the stack is going away, nothing starts this function again. */
   private closed = false;
   private idleTimer?: NodeJS.Timeout;
@@ -88,6 +96,7 @@ export class FunctionProcess {
     this.inFlight++;
     clearTimeout(this.idleTimer);
     try {
+      await this.slot();
       if (this.state === 'stopping') await this.exited;
       if (this.state !== 'running') await this.start();
       return this.target;
@@ -100,7 +109,21 @@ export class FunctionProcess {
   /** Counts one request out; arms the idle timer when none is left. */
   release(): void {
     this.inFlight = Math.max(0, this.inFlight - 1);
+    // Its slot goes to the next request waiting, if any.
+    const next = this.waiting.shift();
+    if (next) next();
+    else this.active = Math.max(0, this.active - 1);
     this.armIdle();
+  }
+
+  /** Waits for one of `concurrency` slots (at once when there is no limit or one is free). */
+  private slot(): Promise<void> {
+    const limit = this.options.concurrency ?? 0;
+    if (limit <= 0 || this.active < limit) {
+      this.active++;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => this.waiting.push(resolve));
   }
 
   start(): Promise<void> {

@@ -24,6 +24,7 @@ import type { LineSink } from './logs';
 import { pipeLines } from './logs';
 import { FunctionProcess } from './pool';
 import { loadRouting } from './routing';
+import { readServiceSpec, type ServiceSpec } from './service-spec';
 
 export interface StackOptions {
   /** The repository (functions/, knative/). */
@@ -174,9 +175,11 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       MULTIVAC_BROKER_HOST: '127.0.0.1',
       K_SERVICE: 'broker',
     };
+    const brokerFlags = nodeFlags(await readServiceSpec(root, 'broker'));
     const launchBroker = () =>
       startBroker(
         join(distDir, 'broker', 'index.cjs'),
+        brokerFlags,
         brokerEnv,
         join(dataDir, 'broker.log'),
         out,
@@ -201,12 +204,15 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     };
     for (const fn of functionsSources) {
       const [port, metricsPort] = await Promise.all([freePort(), freePort()]);
+      // As its Knative Service runs it: its V8 heap limits, its requests at once.
+      const spec = await readServiceSpec(root, fn.name);
       functions.set(
         fn.name,
         new FunctionProcess({
           name: fn.name,
           bundle: join(distDir, fn.name, 'index.cjs'),
-          nodeArgs: sourceMaps ? ['--enable-source-maps'] : [],
+          nodeArgs: [...nodeFlags(spec), ...(sourceMaps ? ['--enable-source-maps'] : [])],
+          ...(spec.containerConcurrency ? { concurrency: spec.containerConcurrency } : {}),
           port,
           env: { ...functionEnv, K_SERVICE: fn.name, METRICS_PORT: String(metricsPort) },
           idleMs: idleSeconds * 1000,
@@ -260,14 +266,23 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   }
 }
 
+/** The manifest's NODE_OPTIONS as node's own arguments. */
+const nodeFlags = (spec: ServiceSpec) => spec.nodeOptions?.split(/\s+/).filter(Boolean) ?? [];
+
 async function startBroker(
   bundle: string,
+  flags: readonly string[],
   env: NodeJS.ProcessEnv,
   logFile: string,
   out: LineSink,
   port: number,
 ): Promise<ServerProcess> {
-  const broker = spawnServer(process.execPath, ['--enable-source-maps', bundle], logFile, env);
+  const broker = spawnServer(
+    process.execPath,
+    [...flags, '--enable-source-maps', bundle],
+    logFile,
+    env,
+  );
   pipeLines(broker.child.stdout, 'broker', out);
   pipeLines(broker.child.stderr, 'broker', out);
   await waitUntil('broker', httpReady(`http://127.0.0.1:${port}/readyz`), {

@@ -2,7 +2,12 @@ import { http } from '@google-cloud/functions-framework';
 import type { Db } from 'mongodb';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { questionFunction } from '../../../functions/question/function';
-import { createCache, setCachedAnswer } from '../../../shared/cache/index';
+import {
+  createCache,
+  fillCachedAnswer,
+  getCachedAnswer,
+  setCachedAnswer,
+} from '../../../shared/cache/index';
 import { createRedis } from '../../../shared/redis/index';
 import { INSUFFICIENT_ANSWER, NO_ANSWER, type AnswerView } from '../../../shared/knowledge/index';
 import { collections, createStore, type AnswerDoc, type Store } from '../../../shared/store/index';
@@ -11,7 +16,9 @@ import { servers, uniqueDbName, uniquePrefix } from '../../support/isolation';
 
 const dbName = uniqueDbName('question');
 const namespace = uniquePrefix('question');
+const memoryNamespace = uniquePrefix('question-memory');
 let fn: RunningTestFunction;
+let held: RunningTestFunction;
 let down: RunningTestFunction;
 let store: Store;
 let db: Db;
@@ -36,8 +43,20 @@ beforeAll(async () => {
     MULTIVAC_CACHE_PREFIX: namespace,
     LOG_LEVEL: 'silent',
   };
-  http('question', questionFunction(env));
+  // These tests change Redis and MongoDB between requests: no answer held in memory.
+  http('question', questionFunction({ ...env, MULTIVAC_ANSWER_MAX_STALE_MS: '0' }));
   fn = await serveFunction('question', 'http');
+  // As deployed: the answer held in memory, replaced when learn announces a new version.
+  http(
+    'question-memory',
+    questionFunction({
+      ...env,
+      MULTIVAC_CACHE_PREFIX: memoryNamespace,
+      MULTIVAC_ANSWER_MAX_STALE_MS: '60000',
+    }),
+  );
+  held = await serveFunction('question-memory', 'http');
+
   // The same function with Redis unreachable: it must still answer from MongoDB.
   http('question-no-redis', questionFunction({ ...env, REDIS_URL: 'redis://127.0.0.1:1' }));
   down = await serveFunction('question-no-redis', 'http');
@@ -46,6 +65,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await fn.close();
+  await held.close();
   await down.close();
   await db.dropDatabase().catch(() => {});
   await store.close();
@@ -136,5 +156,66 @@ describe('question through the Functions Framework', () => {
     const res = await fetch(fn.url + path, { method });
     expect(res.status).toBe(status);
     expect(res.headers.get('content-type')).toBe('application/problem+json');
+  });
+});
+
+describe('the answer held in memory', () => {
+  const view = (version: number, answer: string): AnswerView => ({
+    ...NO_ANSWER,
+    status: 'answered',
+    answer,
+    knowledgeVersion: String(version),
+    confidence: 0.5,
+    sources: [{ n: 1, title: 'T' }],
+  });
+  const text = async (base: string) => (await fetch(`${base}/multivac`)).text();
+
+  it('is served without asking Redis, until learn announces a newer version', async () => {
+    const memoryCache = createCache(redis, memoryNamespace);
+    await setCachedAnswer(memoryCache, view(1, 'zeroth [1]'), 60);
+    expect(await text(held.url)).toBe('zeroth [1]');
+    // Its subscription starts with its first request (when deployed, as soon as it listens):
+    // once an announced version has reached it, it is subscribed.
+    await setCachedAnswer(memoryCache, view(2, 'first [1]'), 60);
+    await expect.poll(() => text(held.url), { timeout: 5000, interval: 50 }).toBe('first [1]');
+    // Changed behind its back (no announcement): it keeps serving what it holds.
+    await memoryCache.set(memoryCache.key('answer', 'current'), view(3, 'quiet [1]'), 60);
+    expect(await text(held.url)).toBe('first [1]');
+    // Announced, as learn does it: the next request gets the new version.
+    await setCachedAnswer(memoryCache, view(4, 'announced [1]'), 60);
+    await expect.poll(() => text(held.url), { timeout: 5000, interval: 50 }).toBe('announced [1]');
+  });
+
+  it('is forgotten when its subscription breaks, since announcements may have been missed', async () => {
+    const memoryCache = createCache(redis, memoryNamespace);
+    await setCachedAnswer(memoryCache, view(5, 'held [1]'), 60);
+    await expect.poll(() => text(held.url), { timeout: 5000, interval: 50 }).toBe('held [1]');
+    await memoryCache.set(memoryCache.key('answer', 'current'), view(6, 'missed [1]'), 60);
+    expect(await text(held.url)).toBe('held [1]');
+    // Redis drops the subscriber's connection (a restart, a failover): what it holds is dropped,
+    // the next request reads Redis, and the subscription comes back by itself.
+    await (await redis.client()).call('CLIENT', 'KILL', 'TYPE', 'pubsub');
+    await expect.poll(() => text(held.url), { timeout: 5000, interval: 50 }).toBe('missed [1]');
+    await setCachedAnswer(memoryCache, view(7, 'resubscribed [1]'), 60);
+    await expect
+      .poll(() => text(held.url), { timeout: 10_000, interval: 100 })
+      .toBe('resubscribed [1]');
+  });
+});
+
+describe('refilling the cache from MongoDB', () => {
+  it('never replaces a newer answer learn wrote meanwhile', async () => {
+    const raceCache = createCache(redis, uniquePrefix('question-race'));
+    // learn stored and cached version 6 while question was reading version 5 from MongoDB.
+    await setCachedAnswer(raceCache, { ...NO_ANSWER, knowledgeVersion: '6', answer: 'six' }, 60);
+    expect(
+      await fillCachedAnswer(
+        raceCache,
+        { ...NO_ANSWER, knowledgeVersion: '5', answer: 'five' },
+        60,
+      ),
+    ).toBe(false);
+    const current = await getCachedAnswer(raceCache);
+    expect(current?.knowledgeVersion).toBe('6');
   });
 });

@@ -1,0 +1,52 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { parseAllDocuments } from 'yaml';
+
+/** What the local stack takes from a function's manifest, so that it runs as it does in the cluster. */
+export interface ServiceSpec {
+  /** Knative's hard limit of requests at once in one instance (0 or absent: no limit). */
+  containerConcurrency?: number;
+  /** The container's NODE_OPTIONS (V8 heap limits, matched to its memory limit). */
+  nodeOptions?: string;
+  /** The container's memory limit, in MiB. */
+  memoryLimitMiB?: number;
+}
+
+interface Container {
+  env?: { name: string; value?: string }[];
+  resources?: { limits?: { memory?: string } };
+}
+interface PodSpec {
+  containerConcurrency?: number;
+  containers?: Container[];
+}
+
+const MI = /^(\d+)Mi$/;
+
+/**
+ * Reads `knative/base/<name>.yaml`: the Knative Service (or, for the broker, the Deployment) of
+ * that name. Missing fields stay undefined.
+ */
+export async function readServiceSpec(root: string, name: string): Promise<ServiceSpec> {
+  const text = await readFile(join(root, 'knative/base', `${name}.yaml`), 'utf8').catch(() => '');
+  for (const doc of parseAllDocuments(text)) {
+    const o = doc.toJS() as {
+      kind?: string;
+      metadata?: { name?: string };
+      spec?: { template?: { spec?: PodSpec } };
+    } | null;
+    if (!o || (o.kind !== 'Service' && o.kind !== 'Deployment') || o.metadata?.name !== name)
+      continue;
+    const pod = o.spec?.template?.spec;
+    if (!pod?.containers?.length) continue;
+    const [container] = pod.containers as [Container];
+    const nodeOptions = container.env?.find((e) => e.name === 'NODE_OPTIONS')?.value;
+    const memory = MI.exec(container.resources?.limits?.memory ?? '')?.[1];
+    return {
+      ...(pod.containerConcurrency ? { containerConcurrency: pod.containerConcurrency } : {}),
+      ...(nodeOptions ? { nodeOptions } : {}),
+      ...(memory ? { memoryLimitMiB: Number(memory) } : {}),
+    };
+  }
+  return {};
+}
