@@ -20,7 +20,7 @@ export const learnConfig = z.object({
    */
   MULTIVAC_SCORE_THRESHOLD: z.coerce.number().nonnegative().default(3),
   /** Documents per `document.learn` event: learned with one bulk insert of their passages. */
-  MULTIVAC_LEARN_BATCH: z.coerce.number().int().min(1).max(1000).default(100),
+  MULTIVAC_LEARN_BATCH: z.coerce.number().int().min(1).max(1000).default(50),
   /** Expansion lexicon: comma-separated entries replace the default; a leading `+` extends it. */
   MULTIVAC_LEXICON: z.string().max(8000).optional(),
 });

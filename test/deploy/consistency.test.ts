@@ -46,6 +46,7 @@ const READ_ELSEWHERE: Record<string, string> = {
   FUNCTION_SIGNATURE_TYPE: 'the Functions Framework',
   NODE_EXTRA_CA_CERTS: 'Node.js (trust for a TLS Redis)',
   NODE_OPTIONS: 'Node.js (V8 heap limits within the container memory limit)',
+  MALLOC_ARENA_MAX: 'glibc (fewer malloc arenas, less RSS)',
 };
 
 interface Trigger extends K8sObject {

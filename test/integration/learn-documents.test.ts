@@ -18,6 +18,18 @@ afterAll(async () => {
   await store.close();
 });
 
+const pages = (prefix: string, count: number) =>
+  Array.from({ length: count }, (_, n) => {
+    const page = generatedText(n);
+    return {
+      _id: `${prefix}-${n}`,
+      sourceIds: [`src-${prefix}-${n}`],
+      title: page.title,
+      text: page.text,
+      createdAt: new Date(),
+    };
+  });
+
 describe('learning a batch of documents', () => {
   // FerretDB 1.24 deadlocks on one update command of 100 statements (docs/ferretdb.md): a batch
   // of 150 must still be learned, in a bounded number of commands.
@@ -46,4 +58,15 @@ describe('learning a batch of documents', () => {
       expect(await learnDocuments(db, learned, 'job-big', theQuery())).toBe(0);
     },
   );
+
+  // FerretDB holds each statement of an update command on one of its 100 pooled connections
+  // until the command ends: learn's concurrent deliveries must not fill the pool together.
+  it('learns eight batches of 60 at the same time', { timeout: 30_000 }, async () => {
+    const batches = ['s', 't', 'u', 'v', 'w', 'x', 'y', 'z'].map((prefix) => pages(prefix, 60));
+    await collections(db).documents.insertMany(batches.flat());
+    const learned = await Promise.all(
+      batches.map((docs, n) => learnDocuments(db, docs, `job-together-${n}`, theQuery())),
+    );
+    expect(learned).toEqual(Array(8).fill(60));
+  });
 });

@@ -151,9 +151,19 @@ export const run: Benchmark = async ({ quick }) => {
       'vs baseline': ratio(median(times.get(t.name)!), baseline),
       goal: GOALS[t.name] ?? '',
     }));
+    const summary = targets
+      .filter((t) => t.name !== 'bare')
+      .map((t) => ({
+        measurement: `cold start, ${t.name === 'hello' ? 'hello-world FF function' : t.name}`,
+        value: `${Math.round(median(times.get(t.name)!))} ms`,
+        baseline: `${Math.round(baseline)} ms bare node`,
+        ratio: ratio(median(times.get(t.name)!), baseline),
+        ...(GOALS[t.name] ? { goal: GOALS[t.name] } : {}),
+      }));
     return {
       name: 'coldstart',
       rows,
+      summary,
       notes: [
         `${runs} runs per target, interleaved; spawn of \`node <bundle>\` to its first successful (non-5xx) answer to a request the function itself serves.`,
         'Functions that use MongoDB on that request (data, process, acquire, learn) include connecting to it.',

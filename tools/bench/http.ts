@@ -277,6 +277,7 @@ export const run: Benchmark = async ({ quick }) => {
           value: fmt(dr.rps),
           baseline: `${fmt(framework.rps)} hello-world FF function`,
           ratio: safeRatio(dr.rps, framework.rps),
+          goal: '≥ 0.9×',
         },
         {
           measurement: 'hello-world FF function req/s',

@@ -15,7 +15,15 @@ describe('report', () => {
         result: {
           name: 'one',
           rows: [],
-          summary: [{ measurement: 'rps', value: '10', baseline: '20 bare', ratio: '0.50×' }],
+          summary: [
+            {
+              measurement: 'rps',
+              value: '10',
+              baseline: '20 bare',
+              ratio: '0.50×',
+              goal: '≥ 0.4×',
+            },
+          ],
         },
       },
       { name: 'two', seconds: 1, result: { name: 'two', rows: [{ target: 't', ms: 5 }] } },
@@ -24,7 +32,7 @@ describe('report', () => {
     ]);
     const lines = text.split('\n');
     expect(lines[0]).toBe('# Summary');
-    expect(lines[3]).toMatch(/^one\s+rps\s+10\s+20 bare\s+0\.50×$/);
+    expect(lines[3]).toMatch(/^one\s+rps\s+10\s+20 bare\s+0\.50×\s+≥ 0\.4×$/);
     expect(lines[4]).toMatch(/^two\s+t\s+ms 5$/);
     expect(lines[5]).toMatch(/^three\s+skipped: needs learn$/);
     expect(lines[6]).toMatch(/^four\s+FAILED: boom$/);

@@ -67,10 +67,14 @@ export function combinedTable(outcomes: readonly Outcome[]): string {
         value: s.value,
         baseline: s.baseline ?? '',
         ratio: s.ratio ?? '',
+        goal: s.goal ?? '',
       }),
     );
   }
-  return ['# Summary', ...grid(['benchmark', 'measurement', 'value', 'baseline', 'ratio'], rows, 2)]
+  return [
+    '# Summary',
+    ...grid(['benchmark', 'measurement', 'value', 'baseline', 'ratio', 'goal'], rows, 2),
+  ]
     .join('\n')
     .trimEnd();
 }

@@ -18,6 +18,8 @@ export interface SummaryLine {
   value: string;
   baseline?: string;
   ratio?: string;
+  /** The target this figure is held to (an issue's goal), when it has one. */
+  goal?: string;
 }
 
 export interface BenchOptions {

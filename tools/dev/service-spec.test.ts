@@ -11,6 +11,7 @@ describe("what the local stack takes from a function's manifest", () => {
       const spec = await readServiceSpec(root, name);
       expect(spec.containerConcurrency).toBeGreaterThan(0);
       expect(spec.nodeOptions).toMatch(/--max-old-space-size=\d+/);
+      expect(spec.mallocArenaMax).toBe('2');
       expect(spec.memoryLimitMiB).toBeGreaterThan(0);
     },
   );

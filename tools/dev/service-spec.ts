@@ -8,6 +8,8 @@ export interface ServiceSpec {
   containerConcurrency?: number;
   /** The container's NODE_OPTIONS (V8 heap limits, matched to its memory limit). */
   nodeOptions?: string;
+  /** glibc's MALLOC_ARENA_MAX: fewer malloc arenas for V8's and libuv's threads, less RSS. */
+  mallocArenaMax?: string;
   /** The container's memory limit, in MiB. */
   memoryLimitMiB?: number;
 }
@@ -40,11 +42,14 @@ export async function readServiceSpec(root: string, name: string): Promise<Servi
     const pod = o.spec?.template?.spec;
     if (!pod?.containers?.length) continue;
     const [container] = pod.containers as [Container];
-    const nodeOptions = container.env?.find((e) => e.name === 'NODE_OPTIONS')?.value;
+    const envValue = (name: string) => container.env?.find((e) => e.name === name)?.value;
+    const nodeOptions = envValue('NODE_OPTIONS');
+    const mallocArenaMax = envValue('MALLOC_ARENA_MAX');
     const memory = MI.exec(container.resources?.limits?.memory ?? '')?.[1];
     return {
       ...(pod.containerConcurrency ? { containerConcurrency: pod.containerConcurrency } : {}),
       ...(nodeOptions ? { nodeOptions } : {}),
+      ...(mallocArenaMax ? { mallocArenaMax } : {}),
       ...(memory ? { memoryLimitMiB: Number(memory) } : {}),
     };
   }

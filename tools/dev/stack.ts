@@ -175,12 +175,13 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       MULTIVAC_BROKER_HOST: '127.0.0.1',
       K_SERVICE: 'broker',
     };
-    const brokerFlags = nodeFlags(await readServiceSpec(root, 'broker'));
+    const brokerSpec = await readServiceSpec(root, 'broker');
+    const brokerFlags = nodeFlags(brokerSpec);
     const launchBroker = () =>
       startBroker(
         join(distDir, 'broker', 'index.cjs'),
         brokerFlags,
-        brokerEnv,
+        { ...brokerEnv, ...mallocEnv(brokerSpec) },
         join(dataDir, 'broker.log'),
         out,
         ingressPort,
@@ -214,7 +215,12 @@ export async function startStack(options: StackOptions): Promise<Stack> {
           nodeArgs: [...nodeFlags(spec), ...(sourceMaps ? ['--enable-source-maps'] : [])],
           ...(spec.containerConcurrency ? { concurrency: spec.containerConcurrency } : {}),
           port,
-          env: { ...functionEnv, K_SERVICE: fn.name, METRICS_PORT: String(metricsPort) },
+          env: {
+            ...functionEnv,
+            ...mallocEnv(spec),
+            K_SERVICE: fn.name,
+            METRICS_PORT: String(metricsPort),
+          },
           idleMs: idleSeconds * 1000,
           warm,
           out,
@@ -265,6 +271,10 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     throw err;
   }
 }
+
+/** The manifest's MALLOC_ARENA_MAX, when it sets one. */
+const mallocEnv = (spec: ServiceSpec) =>
+  spec.mallocArenaMax ? { MALLOC_ARENA_MAX: spec.mallocArenaMax } : {};
 
 /** The manifest's NODE_OPTIONS as node's own arguments. */
 const nodeFlags = (spec: ServiceSpec) => spec.nodeOptions?.split(/\s+/).filter(Boolean) ?? [];
