@@ -35,6 +35,8 @@ const RFC3339 =
 const MEDIA_TYPE = /^[\w!#$&^.+-]+\/[\w!#$&^.+-]+\s*(;.*)?$/;
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 const INT32 = 2 ** 31;
+/** Printable ASCII but `"` and `%`: header values that need no percent-encoding. */
+const PLAIN = /^[\x21\x23\x24\x26-\x7e]*$/;
 
 const header = (headers: Headers, name: string): string | undefined => {
   const value = headers[name];
@@ -239,6 +241,7 @@ export function percentDecode(value: string, name = 'header'): string {
 
 /** Percent-encodes space, `"`, `%` and everything outside printable ASCII, as UTF-8 bytes. */
 export function percentEncode(value: string): string {
+  if (PLAIN.test(value)) return value; // the usual case: nothing to encode
   let out = '';
   for (const char of value) {
     const code = char.codePointAt(0)!;
