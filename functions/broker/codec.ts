@@ -5,6 +5,7 @@
  * replaces an invalid one silently, accepts any `specversion`, and does not percent-decode
  * binary-mode header values.
  */
+import { isUtf8 } from 'node:buffer';
 
 /** A CloudEvent in the CloudEvents JSON format: attributes, plus `data` or `data_base64`. */
 export interface EventJson {
@@ -74,20 +75,21 @@ export function contentModeOf(headers: Headers): ContentMode {
       `event format "${type}" is not supported; use application/cloudevents+json or application/cloudevents-batch+json`,
     );
   }
-  if (Object.keys(headers).some((name) => name.toLowerCase().startsWith('ce-'))) return 'binary';
+  for (const name in headers) if (name.startsWith('ce-')) return 'binary';
   throw new CodecError(
     415,
     `not a CloudEvent: send binary mode (ce-* headers) or content type application/cloudevents+json or application/cloudevents-batch+json${type ? `, not "${type}"` : ''}`,
   );
 }
 
-/** Reads every event of an HTTP message (one, or a batch), validated; throws CodecError. */
+/**
+ * Reads every event of an HTTP message (one, or a batch), validated; throws CodecError. Header
+ * names are in lower case, as Node's server and undici give them.
+ */
 export function readEvents(headers: Headers, body: Buffer): EventJson[] {
-  const lower: Record<string, string | string[] | undefined> = {};
-  for (const [name, value] of Object.entries(headers)) lower[name.toLowerCase()] = value;
-  switch (contentModeOf(lower)) {
+  switch (contentModeOf(headers)) {
     case 'binary':
-      return [fromBinary(lower, body)];
+      return [fromBinary(headers, body)];
     case 'structured':
       return [validateEvent(parseJson(body))];
     case 'batch': {
@@ -108,30 +110,24 @@ function parseJson(body: Buffer): unknown {
   }
 }
 
-const isUtf8 = (bytes: Buffer): boolean => {
-  try {
-    new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-    return true;
-  } catch {
-    return false;
-  }
-};
+/** One decoder for every call: without `stream` a decode keeps no state between calls. */
+const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 function decodeUtf8(bytes: Buffer, what: string): string {
   try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    return utf8.decode(bytes);
   } catch {
     throw new CodecError(400, `the ${what} is not valid UTF-8`);
   }
 }
 
-/** A binary-mode message: attributes from `ce-*` headers, data from the body. */
+/** A binary-mode message: attributes from `ce-*` headers (lower-case names), data from the body. */
 export function fromBinary(headers: Headers, body: Buffer): EventJson {
   const event: Record<string, unknown> = {};
-  for (const [name, value] of Object.entries(headers)) {
-    const lower = name.toLowerCase();
-    if (!lower.startsWith('ce-') || value === undefined) continue;
-    const attribute = lower.slice(3);
+  for (const name in headers) {
+    const value = headers[name];
+    if (!name.startsWith('ce-') || value === undefined) continue;
+    const attribute = name.slice(3);
     if (attribute === 'datacontenttype') {
       throw new CodecError(400, 'binary mode carries datacontenttype as Content-Type, not ce-*');
     }

@@ -31,9 +31,11 @@ export class Deliveries {
   readonly #o: DeliveriesOptions;
   readonly #slots: Slots;
   /** Entries taken for delivery (running or queued for a slot), by id. */
-  readonly #taken = new Map<string, Promise<void>>();
+  readonly #taken = new Set<string>();
   /** Taken entries waiting for a slot; non-empty only while every slot is busy. */
-  readonly #queue: { entry: StreamEntry; attempt: number; done: () => void }[] = [];
+  readonly #queue: { entry: StreamEntry; attempt: number }[] = [];
+  /** Told once nothing is taken any more (a stop waits for that). */
+  #idle: (() => void)[] = [];
 
   constructor(options: DeliveriesOptions) {
     this.#o = options;
@@ -102,37 +104,40 @@ export class Deliveries {
     }
   }
 
+  /** Resolves once every delivery taken so far has finished. */
+  drained(): Promise<void> {
+    if (this.#taken.size === 0) return Promise.resolve();
+    return new Promise((resolve) => this.#idle.push(resolve));
+  }
+
   /** Delivers an entry as soon as a slot is free; one already taken is left alone. */
   #start(entry: StreamEntry, attempt: number): void {
     if (this.#taken.has(entry.id)) return;
-    let done!: () => void;
-    this.#taken.set(entry.id, new Promise<void>((resolve) => (done = resolve)));
-    this.#queue.push({ entry, attempt, done });
+    this.#taken.add(entry.id);
+    this.#queue.push({ entry, attempt });
     this.#drain();
-  }
-
-  /** Resolves once every delivery taken so far has finished. */
-  async drained(): Promise<void> {
-    await Promise.allSettled([...this.#taken.values()]);
   }
 
   #drain(): void {
     while (this.#slots.free > 0 && this.#queue.length > 0) {
-      const { entry, attempt, done } = this.#queue.shift()!;
+      const { entry, attempt } = this.#queue.shift()!;
       this.#slots.take();
       this.#o.metrics.inFlight.inc();
-      void this.#o
-        .attempt(entry, attempt)
-        .catch((err: unknown) =>
-          this.#o.log.error({ err, entry: entry.id }, 'delivery task failed'),
-        )
-        .finally(() => {
-          this.#taken.delete(entry.id);
-          this.#o.metrics.inFlight.dec();
-          this.#slots.release();
-          done();
-          this.#drain();
-        });
+      void this.#run(entry, attempt);
+    }
+  }
+
+  async #run(entry: StreamEntry, attempt: number): Promise<void> {
+    try {
+      await this.#o.attempt(entry, attempt);
+    } catch (err) {
+      this.#o.log.error({ err, entry: entry.id }, 'delivery task failed');
+    } finally {
+      this.#taken.delete(entry.id);
+      this.#o.metrics.inFlight.dec();
+      this.#slots.release();
+      if (this.#taken.size === 0) for (const wake of this.#idle.splice(0)) wake();
+      this.#drain();
     }
   }
 }

@@ -44,8 +44,10 @@ export function createIngress(options: IngressOptions): Handler {
   const { log, metrics } = options;
   return (req, res) => {
     const started = performance.now();
-    const route = (req.url ?? '/').split('?')[0]!;
-    res.once('finish', () => {
+    const url = req.url ?? '/';
+    const query = url.indexOf('?');
+    const route = query < 0 ? url : url.slice(0, query);
+    res.on('finish', () => {
       const known = route === '/' || route === '/healthz' || route === '/readyz';
       metrics.base.observeHttp(
         known ? route : 'unmatched',

@@ -67,29 +67,73 @@ export interface PublisherOptions {
   metrics: BrokerMetrics;
 }
 
+/** One request waiting for the script call that carries it. */
+interface Waiting {
+  readonly events: readonly Prepared[];
+  resolve(result: PublishResult): void;
+  reject(err: unknown): void;
+}
+
+/** A script call may carry more, but a batch this large is sent without waiting for the turn. */
+const MAX_EVENTS_PER_CALL = 500;
+
 /**
  * Appends each event to the streams of the triggers that take it, in ONE script (one round trip,
  * atomic): every new (event, trigger) pair is appended with its duplicate marker (`source` + `id`
  * per trigger stream, kept for `dedupTtlSeconds`), pairs seen before are skipped, and either the
  * whole request is in Redis or none of it is. Throws StreamLostError, having written nothing, when
  * a target stream does not exist.
+ *
+ * The requests that arrive in the same turn of the event loop share that one script call (each
+ * request whole in it, so all-or-nothing still holds per request): one EVALSHA, one reply to
+ * parse and one script run in Redis instead of one per request.
  */
 export function createPublisher(options: PublisherOptions): Publish {
+  const published = options.triggers.map((t) =>
+    options.metrics.published.labels({ trigger: t.trigger }),
+  );
+  let queue: Waiting[] = [];
+  let queued = 0;
+  let scheduled = false;
+  const flush = () => {
+    scheduled = false;
+    const batch = queue;
+    queue = [];
+    queued = 0;
+    if (batch.length) void appendAll(batch, options, published);
+  };
+  return (events) =>
+    new Promise<PublishResult>((resolve, reject) => {
+      queue.push({ events, resolve, reject });
+      queued += events.length;
+      if (queued >= MAX_EVENTS_PER_CALL) flush();
+      else if (!scheduled) {
+        scheduled = true;
+        setImmediate(flush);
+      }
+    });
+}
+
+/** One script call for every request of `batch`; each request learns its own part of the reply. */
+async function appendAll(
+  batch: readonly Waiting[],
+  options: PublisherOptions,
+  published: readonly { inc(n: number): void }[],
+): Promise<void> {
   const { triggers, route, dedupTtlSeconds, onLost, metrics } = options;
-  const published = triggers.map((t) => metrics.published.labels({ trigger: t.trigger }));
-  return async (events) => {
-    const streamOf = new Map<number, number>(); // trigger index → its 1-based KEYS position
-    const streams: string[] = [];
-    const markers: string[] = [];
-    const pairArgs: number[] = [];
-    const pairTrigger: number[] = [];
-    const pairEvent: number[] = [];
-    const jsons: string[] = [];
-    let unrouted = 0;
+  const streamOf = new Map<number, number>(); // trigger index → its 1-based KEYS position
+  const streams: string[] = [];
+  const markers: string[] = [];
+  const pairArgs: number[] = [];
+  const jsons: string[] = [];
+  /** Per pair: its request, its trigger and its event's index among `jsons`. */
+  const pairs: [request: number, trigger: number, event: number][] = [];
+  const unrouted = batch.map(() => 0);
+  batch.forEach(({ events }, request) => {
     for (const { event, json } of events) {
       const targets = route(event);
       if (targets.length === 0) {
-        unrouted += 1;
+        unrouted[request]! += 1;
         continue;
       }
       jsons.push(json);
@@ -102,14 +146,14 @@ export function createPublisher(options: PublisherOptions): Publish {
         }
         markers.push(triggers[t]!.dedup(suffix));
         pairArgs.push(position, jsons.length);
-        pairTrigger.push(t);
-        pairEvent.push(jsons.length - 1);
+        pairs.push([request, t, jsons.length - 1]);
       }
     }
-    const appended = triggers.map(() => 0);
-    if (unrouted) metrics.unrouted.inc(unrouted);
-    if (jsons.length === 0) return { appended, duplicates: 0, unrouted };
-    let reply: string[];
+  });
+  const total = unrouted.reduce((a, b) => a + b, 0);
+  if (total) metrics.unrouted.inc(total);
+  let reply: string[] = [];
+  if (jsons.length) {
     try {
       reply = (await runScript(
         await options.redis(),
@@ -119,20 +163,31 @@ export function createPublisher(options: PublisherOptions): Publish {
       )) as string[];
     } catch (err) {
       const message = String((err as Error).message);
-      if (!message.startsWith('NOSTREAM ')) throw err;
-      const stream = message.slice('NOSTREAM '.length);
-      onLost(stream);
-      throw new StreamLostError(stream);
+      let failure = err;
+      if (message.startsWith('NOSTREAM ')) {
+        const stream = message.slice('NOSTREAM '.length);
+        onLost(stream);
+        failure = new StreamLostError(stream);
+      }
+      for (const waiting of batch) waiting.reject(failure);
+      return;
     }
-    const stored = new Uint8Array(jsons.length);
-    for (let p = 0; p < reply.length; p++) {
-      if (reply[p] === '') continue;
-      appended[pairTrigger[p]!]! += 1;
-      stored[pairEvent[p]!] = 1;
-    }
-    appended.forEach((n, t) => n && published[t]!.inc(n));
-    const duplicates = stored.length - stored.reduce((a, b) => a + b, 0);
+  }
+  const appended = batch.map(() => triggers.map(() => 0));
+  const stored = new Uint8Array(jsons.length);
+  pairs.forEach(([request, trigger, event], p) => {
+    if (reply[p] === '') return;
+    appended[request]![trigger]! += 1;
+    stored[event] = 1;
+    published[trigger]!.inc(1);
+  });
+  // An event is a duplicate when none of its pairs was appended.
+  let event = 0;
+  batch.forEach((waiting, request) => {
+    const routed = waiting.events.length - unrouted[request]!;
+    let duplicates = 0;
+    for (const end = event + routed; event < end; event++) if (!stored[event]) duplicates++;
     if (duplicates) metrics.duplicates.inc(duplicates);
-    return { appended, duplicates, unrouted };
-  };
+    waiting.resolve({ appended: appended[request]!, duplicates, unrouted: unrouted[request]! });
+  });
 }
