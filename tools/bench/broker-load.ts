@@ -18,10 +18,13 @@ export interface Measured {
   latenciesMs: number[];
   /** CPU time (user + system) of the process under test during the run, where /proc tells. */
   cpuSeconds?: number;
+  /** The same for redis-server (which Redis path's cost per event this is). */
+  redisCpuSeconds?: number;
 }
 
 /** CPU time (user + system) of a process so far, from /proc/<pid>/stat; undefined elsewhere. */
-async function cpuSecondsOf(pid: number): Promise<number | undefined> {
+async function cpuSecondsOf(pid: number | undefined): Promise<number | undefined> {
+  if (pid === undefined) return undefined;
   const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => undefined);
   if (!stat) return undefined;
   // Fields after the command name (which may hold spaces, inside parentheses): utime is the
@@ -30,14 +33,23 @@ async function cpuSecondsOf(pid: number): Promise<number | undefined> {
   return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
-/** Runs `measure` and adds the CPU time `pid` spent meanwhile. */
-export async function withCpu(pid: number, measure: () => Promise<Measured>): Promise<Measured> {
-  const before = await cpuSecondsOf(pid);
+/** Runs `measure` and adds the CPU time the process under test and redis-server spent meanwhile. */
+export async function withCpu(
+  pids: { process?: number; redis?: number },
+  measure: () => Promise<Measured>,
+): Promise<Measured> {
+  const before = await Promise.all([cpuSecondsOf(pids.process), cpuSecondsOf(pids.redis)]);
   const measured = await measure();
-  const after = await cpuSecondsOf(pid);
-  return before === undefined || after === undefined
-    ? measured
-    : { ...measured, cpuSeconds: after - before };
+  const after = await Promise.all([cpuSecondsOf(pids.process), cpuSecondsOf(pids.redis)]);
+  const spent = (i: number) =>
+    before[i] === undefined || after[i] === undefined ? undefined : after[i] - before[i];
+  const cpuSeconds = spent(0);
+  const redisCpuSeconds = spent(1);
+  return {
+    ...measured,
+    ...(cpuSeconds !== undefined ? { cpuSeconds } : {}),
+    ...(redisCpuSeconds !== undefined ? { redisCpuSeconds } : {}),
+  };
 }
 
 /** A subscriber that answers 204 and records when each event arrived, by its `t`. */

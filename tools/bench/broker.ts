@@ -37,6 +37,9 @@ const BATCH = 50;
 /** Events per second of the paced runs: well below what either path can take here. */
 const PACE = 500;
 
+const perEvent = (seconds: number | undefined, m: Measured) =>
+  seconds === undefined ? '–' : Math.round((seconds * 1e6) / m.events);
+
 const row = (path: string, m: Measured) => ({
   path,
   events: m.events,
@@ -44,7 +47,8 @@ const row = (path: string, m: Measured) => ({
   'p50 ms': Number(percentile(m.latenciesMs, 50).toFixed(2)),
   'p99 ms': Number(percentile(m.latenciesMs, 99).toFixed(2)),
   // The process's own cost per event, which the machine's other load moves less than a rate.
-  'CPU µs/event': m.cpuSeconds === undefined ? '–' : Math.round((m.cpuSeconds * 1e6) / m.events),
+  'CPU µs/event': perEvent(m.cpuSeconds, m),
+  'Redis CPU µs/event': perEvent(m.redisCpuSeconds, m),
 });
 
 /**
@@ -146,7 +150,9 @@ export const run: Benchmark = async ({ quick }) => {
     const via =
       (pool: Pool, pid: number) =>
       (count: number, perRequest: number, prefix: string, perSecond?: number) =>
-        withCpu(pid, () => throughIngress(pool, sink, count, perRequest, prefix, perSecond));
+        withCpu({ process: pid, redis: redis.process?.pid }, () =>
+          throughIngress(pool, sink, count, perRequest, prefix, perSecond),
+        );
     const viaBroker = via(broker, brokerProcess.pid);
     const viaRelay = via(relay, relayProcess.pid);
     const single = await viaBroker(events, 1, 'single');
@@ -156,10 +162,13 @@ export const run: Benchmark = async ({ quick }) => {
     const batched = await viaBroker(events, BATCH, 'batch');
     const relayBatched = await viaRelay(events, BATCH, 'relay-batch');
     await rawStreams(redis.url, warmup, 'bench:raw-warm');
-    const raw = await rawStreams(redis.url, events, 'bench:raw');
+    const onRedis = { redis: redis.process?.pid };
+    const raw = await withCpu(onRedis, () => rawStreams(redis.url, events, 'bench:raw'));
     const steady = await viaBroker(pacedEvents, 1, 'paced', PACE);
     const relaySteady = await viaRelay(pacedEvents, 1, 'relay-paced', PACE);
-    const rawSteady = await rawStreams(redis.url, pacedEvents, 'bench:raw-paced', PACE);
+    const rawSteady = await withCpu(onRedis, () =>
+      rawStreams(redis.url, pacedEvents, 'bench:raw-paced', PACE),
+    );
 
     return report({
       single,
