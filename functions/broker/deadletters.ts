@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { Dispatcher } from 'undici';
-import type { EventJson } from './codec';
+import type { EventJson } from './format';
 import { deliver, type Attempt, type Target } from './deliver';
 import type { TriggerKeys } from './keys';
 import type { DeadLetterKind } from './metrics';

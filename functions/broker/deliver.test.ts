@@ -7,7 +7,7 @@ import {
 import type { AddressInfo } from 'node:net';
 import { Agent } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { validateEvent } from './codec';
+import { validateEvent } from './format';
 import { deliver, targetOf } from './deliver';
 
 interface Seen {

@@ -1,5 +1,6 @@
 import type { Dispatcher } from 'undici';
-import { CodecError, readEvents, toBinary, type EventJson } from './codec';
+import { readEvents, toBinary } from './codec';
+import { CodecError, type EventJson } from './format';
 import { verdictOf } from './status';
 
 /** The result of one delivery attempt. */

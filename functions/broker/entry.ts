@@ -1,4 +1,4 @@
-import type { EventJson } from './codec';
+import type { EventJson } from './format';
 
 /**
  * One entry of a trigger's stream. Field `event` holds the CloudEvent in the JSON format, exactly

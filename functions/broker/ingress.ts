@@ -3,7 +3,8 @@ import { performance } from 'node:perf_hooks';
 import { sendProblem } from '../../shared/http/index';
 import type { Logger } from '../../shared/log/index';
 import { BodyTooLargeError, readBody } from '../../shared/runtime/body';
-import { CodecError, readEvents } from './codec';
+import { readEvents } from './codec';
+import { CodecError } from './format';
 import type { BrokerMetrics } from './metrics';
 import {
   EventTooLargeError,

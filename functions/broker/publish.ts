@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import type { EventJson } from './codec';
+import type { EventJson } from './format';
 import { dedupSuffix, type TriggerKeys } from './keys';
 import type { BrokerMetrics } from './metrics';
 import type { Route } from './route';

@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import type { EventJson } from './codec';
+import type { EventJson } from './format';
 import { fieldMap } from './entry';
 import type { BrokerKeys } from './keys';
 import { StreamLostError } from './publish';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { validateEvent } from './codec';
+import { validateEvent } from './format';
 import { matchesFilter, routeFor } from './route';
 
 const event = validateEvent({

@@ -1,4 +1,4 @@
-import type { EventJson } from './codec';
+import type { EventJson } from './format';
 import type { Trigger } from './triggers';
 
 /** Knative's attribute filter: exact match of every attribute; no attributes match everything. */

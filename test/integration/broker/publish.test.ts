@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { validateEvent } from '../../../functions/broker/codec';
+import { validateEvent } from '../../../functions/broker/format';
 import { brokerKeys } from '../../../functions/broker/keys';
 import { brokerMetrics } from '../../../functions/broker/metrics';
 import { StreamLostError, createPublisher, prepare } from '../../../functions/broker/publish';
