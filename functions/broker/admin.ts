@@ -4,33 +4,47 @@ import * as z from 'zod';
 import { HttpError, createRouter, requireMediaType, validate } from '../../shared/http/index';
 import type { Logger } from '../../shared/log/index';
 import { BodyTooLargeError, readBody } from '../../shared/runtime/body';
-import { getDeadLetter, listDeadLetters, redriveOne } from './deadletters';
 import type { BrokerKeys } from './keys';
-import { snapshot } from './maintenance';
 import type { BrokerMetrics } from './metrics';
+import { StreamLostError } from './publish';
+import {
+  DEAD_LETTER_ID,
+  getDeadLetter,
+  listDeadLetters,
+  redriveOne,
+  refOf,
+  type DeadLetterRef,
+} from './redrive';
+import { brokerStats } from './stats';
 import type { Trigger } from './triggers';
 
 export interface AdminOptions {
   redis: () => Promise<Redis>;
   keys: BrokerKeys;
   triggers: readonly Trigger[];
+  /** Triggers the broker served before and the table no longer has (their keys remain). */
+  retired: readonly string[];
   log: Logger;
   metrics: BrokerMetrics;
 }
 
-const ENTRY_ID = /^\d+-\d+$/;
-const entryId = z.string().regex(ENTRY_ID, 'must be a stream entry id like 1700000000000-0');
+const deadLetterId = z
+  .string()
+  .regex(DEAD_LETTER_ID, 'must be a dead letter id like my-trigger:1700000000000-0');
+const triggerName = z
+  .string()
+  .regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, 'must be a trigger name');
 
 const listQuery = z.object({
-  trigger: z.string().min(1).optional(),
-  after: entryId.optional(),
+  trigger: triggerName.optional(),
+  after: deadLetterId.optional(),
   limit: z.coerce.number().int().min(1).max(1000).default(100),
 });
 
 const redriveBody = z.strictObject({
   /** Dead letters to re-drive; absent: all (of `trigger`, when given). */
-  ids: z.array(entryId).min(1).max(10_000).optional(),
-  trigger: z.string().min(1).optional(),
+  ids: z.array(deadLetterId).min(1).max(10_000).optional(),
+  trigger: triggerName.optional(),
 });
 
 export interface RedriveReport {
@@ -56,25 +70,35 @@ const json = (res: ServerResponse, status: number, body: unknown) => {
  * - `GET /deadletters?trigger=&after=&limit=` lists dead letters (`{items, next}`);
  * - `GET /deadletters/{id}` shows one;
  * - `POST /deadletters/redrive` with `{"ids": [...]}`, `{"trigger": "..."}` or `{}` (all) moves
- *   dead letters back into the stream, each addressed to the trigger that dead-lettered it;
- * - `GET /stats`: stream length, dead letters, and per trigger pending, lag and consumers.
+ *   dead letters back into the stream of the trigger that dead-lettered them;
+ * - `GET /stats`: entries and dead letters in all, and per trigger its stream, length, dead
+ *   letters, pending, lag and consumers.
+ *
+ * A dead letter's id is `<trigger>:<stream id>`, since every trigger has its own dead letters.
  */
 export function createAdmin(options: AdminOptions) {
-  const { keys, triggers, log, metrics } = options;
+  const { keys, triggers, retired, log, metrics } = options;
   const known = new Map(triggers.map((t) => [t.name, t]));
+  const everyTrigger = [...known.keys(), ...retired];
+  const listed = (trigger?: string) => (trigger !== undefined ? [trigger] : everyTrigger);
 
-  const redrive = async (redis: Redis, id: string, only?: string) => {
-    const letter = await getDeadLetter(redis, keys, id);
-    if (!letter) return { skipped: 'no such dead letter' };
-    if (only !== undefined && letter.trigger !== only) {
-      return { skipped: `it belongs to trigger ${letter.trigger}` };
+  const redrive = async (redis: Redis, ref: DeadLetterRef, only?: string) => {
+    if (only !== undefined && ref.trigger !== only) {
+      return { skipped: `it belongs to trigger ${ref.trigger}` };
     }
-    if (!known.has(letter.trigger)) {
-      return { skipped: `trigger ${letter.trigger} is not in the trigger table` };
+    const letter = await getDeadLetter(redis, keys, ref);
+    if (!letter) return { skipped: 'no such dead letter' };
+    if (!known.has(ref.trigger)) {
+      return { skipped: `trigger ${ref.trigger} is not in the trigger table` };
     }
     if (letter.event === null) return { skipped: 'it holds no readable event' };
-    const entry = await redriveOne(redis, keys, id);
-    return entry === null ? { skipped: 'no such dead letter' } : { entry, trigger: letter.trigger };
+    try {
+      const entry = await redriveOne(redis, keys, ref);
+      return entry === null ? { skipped: 'no such dead letter' } : { entry, trigger: ref.trigger };
+    } catch (err) {
+      if (!(err instanceof StreamLostError)) throw err;
+      return { skipped: `${err.message}; try again once the broker is ready` };
+    }
   };
 
   return createRouter<IncomingMessage, ServerResponse>(
@@ -93,15 +117,19 @@ export function createAdmin(options: AdminOptions) {
             Object.fromEntries(new URL(req.url ?? '/', 'http://admin').searchParams),
             'query',
           );
-          json(res, 200, await listDeadLetters(await options.redis(), keys, query));
+          const page = await listDeadLetters(await options.redis(), keys, listed(query.trigger), {
+            limit: query.limit,
+            ...(query.after ? { after: refOf(query.after) } : {}),
+          });
+          json(res, 200, page);
         },
       },
       {
         method: 'GET',
         path: '/deadletters/:id',
         handler: async ({ res, params }) => {
-          const id = validate(entryId, params.id, 'dead letter id');
-          const letter = await getDeadLetter(await options.redis(), keys, id);
+          const id = validate(deadLetterId, params.id, 'dead letter id');
+          const letter = await getDeadLetter(await options.redis(), keys, refOf(id));
           if (!letter) throw new HttpError(404, `no dead letter ${id}`);
           json(res, 200, letter);
         },
@@ -119,17 +147,17 @@ export function createAdmin(options: AdminOptions) {
             else report.skipped.push({ id, reason: outcome.skipped ?? 'unknown' });
           };
           if (body.ids) {
-            for (const id of body.ids) record(id, await redrive(redis, id, body.trigger));
+            for (const id of body.ids) record(id, await redrive(redis, refOf(id), body.trigger));
           } else {
-            let after: string | undefined;
+            let after: DeadLetterRef | undefined;
             do {
-              const page = await listDeadLetters(redis, keys, {
+              const page = await listDeadLetters(redis, keys, listed(body.trigger), {
                 limit: 500,
-                ...(body.trigger ? { trigger: body.trigger } : {}),
                 ...(after ? { after } : {}),
               });
-              for (const letter of page.items) record(letter.id, await redrive(redis, letter.id));
-              after = page.next;
+              for (const letter of page.items)
+                record(letter.id, await redrive(redis, refOf(letter.id)));
+              after = page.next ? refOf(page.next) : undefined;
             } while (after);
           }
           reqLog.info(
@@ -143,26 +171,7 @@ export function createAdmin(options: AdminOptions) {
         method: 'GET',
         path: '/stats',
         handler: async ({ res }) => {
-          const state = await snapshot(await options.redis(), keys);
-          const groups = new Map(state.groups.map((g) => [g.name, g]));
-          json(res, 200, {
-            stream: keys.stream,
-            length: state.length,
-            deadLetters: state.deadLetters,
-            triggers: triggers.map((t) => {
-              const group = groups.get(t.name);
-              return {
-                name: t.name,
-                subscriber: t.subscriber,
-                filter: t.filter,
-                pending: group?.pending ?? null,
-                lag: group?.lag ?? null,
-                consumers: group?.consumers ?? 0,
-                lastDeliveredId: group?.lastDeliveredId ?? null,
-              };
-            }),
-            otherGroups: state.groups.filter((g) => !known.has(g.name)).map((g) => g.name),
-          });
+          json(res, 200, await brokerStats(await options.redis(), keys, triggers, retired));
         },
       },
     ],

@@ -1,8 +1,7 @@
 import { createServer, type Server } from 'node:http';
-import type { Redis } from 'ioredis';
-import type { AddressInfo } from 'node:net';
 import { Agent } from 'undici';
 import { redisFor } from '../../shared/runtime/context';
+import { listen } from '../../shared/runtime/listen';
 import type { BrokerConfig } from '../../shared/config/broker';
 import type { Logger } from '../../shared/log/index';
 import {
@@ -13,12 +12,14 @@ import {
 import { createAdmin } from './admin';
 import { visibilityTimeoutMs } from './backoff';
 import { TriggerDispatcher } from './dispatcher';
+import { StreamGroups } from './groups';
 import { createIngress } from './ingress';
 import { brokerKeys } from './keys';
 import { startMaintenance } from './maintenance';
 import { brokerMetrics } from './metrics';
+import { prepareRedis } from './prepare';
 import { createPublisher } from './publish';
-import { ensureGroup, groupsOf } from './streams';
+import { routeFor } from './route';
 import { loadTriggerTable, type Trigger } from './triggers';
 
 export interface RunningBroker {
@@ -37,14 +38,14 @@ export interface StartOptions {
   log: Logger;
 }
 
-/** Eviction policies that may drop keys without a TTL — the streams. */
-const EVICTING = /^allkeys-/;
+/** No connection to a subscriber takes longer than this, nor than the longest attempt. */
+const CONNECT_TIMEOUT_MS = 10_000;
 
 /**
  * Starts the broker: reads the trigger table (refusing a bad one), listens, waits for Redis,
- * creates the stream and one consumer group per trigger, then turns ready and starts the
- * dispatchers and the trimming. Until then the ingress answers 503, so no event can be published
- * before every group exists to read it.
+ * makes every trigger's stream and consumer group, then turns ready and starts the dispatchers
+ * and the trimming. Until then — and whenever Redis lost a stream, until it is made again — the
+ * ingress answers 503, so no event is accepted where no group would read it.
  */
 export async function startBroker({ config, consumer, log }: StartOptions): Promise<RunningBroker> {
   const triggers = await loadTriggerTable(config.MULTIVAC_TRIGGERS_FILE, {
@@ -52,13 +53,28 @@ export async function startBroker({ config, consumer, log }: StartOptions): Prom
     namespace: config.MULTIVAC_NAMESPACE,
   });
   const keys = brokerKeys(config.MULTIVAC_STREAM);
+  const triggerKeys = triggers.map((t) => keys.of(t.name));
   const metrics = brokerMetrics(metricsForProcess('broker'));
-  const commands = redisFor(config.REDIS_URL, metrics.base);
+  // Commands issued in one turn of the event loop (the appends of the requests that came in
+  // together, their acknowledgements) go to Redis in one write: a write per command was the
+  // broker's largest cost per event.
+  const commands = redisFor(config.REDIS_URL, metrics.base, { enableAutoPipelining: true });
   const redis = () => commands.client();
-  const publish = createPublisher(redis, keys, config.MULTIVAC_DEDUP_TTL_SECONDS);
+  const groups = new StreamGroups({ redis, triggers: triggerKeys, log });
+  const publish = createPublisher({
+    redis,
+    triggers: triggerKeys,
+    route: routeFor(triggers),
+    dedupTtlSeconds: config.MULTIVAC_DEDUP_TTL_SECONDS,
+    onLost: (stream) => groups.lost(stream),
+    metrics,
+  });
   const http = new Agent({
     keepAliveTimeout: 30_000,
     connections: config.MULTIVAC_DELIVERY_CONCURRENCY * triggers.length,
+    connect: {
+      timeout: Math.min(CONNECT_TIMEOUT_MS, Math.max(...triggers.map((t) => t.timeoutMs))),
+    },
   });
   let ready = false;
   let stopping = false;
@@ -70,37 +86,52 @@ export async function startBroker({ config, consumer, log }: StartOptions): Prom
       publish,
       maxRequestBytes: config.MULTIVAC_BODY_LIMIT_BYTES,
       maxEventBytes: config.MULTIVAC_MAX_EVENT_BYTES,
-      ready: () => ready && !stopping,
+      unavailable: () =>
+        stopping
+          ? 'the broker is stopping'
+          : !ready
+            ? 'the broker is starting'
+            : groups.ready
+              ? undefined
+              : 'Redis lost event streams; the broker is making them again',
       log,
       metrics,
     }),
   );
   const ingressPort = await listen(ingress, config.PORT, host);
   closers.push(() => close(ingress));
-  let adminPort: number | undefined;
-  if (config.MULTIVAC_ADMIN_PORT !== undefined) {
-    const handle = createAdmin({ redis, keys, triggers, log, metrics });
-    const admin = createServer((req, res) => void handle(req, res));
-    adminPort = await listen(admin, config.MULTIVAC_ADMIN_PORT, host);
-    closers.push(() => close(admin));
-  }
   let metricsServer: MetricsServer | undefined;
   if (config.METRICS_PORT !== undefined) {
     metricsServer = await startMetricsServer(metrics.base.registry, config.METRICS_PORT, host);
     closers.push(() => metricsServer!.close());
   }
   log.info(
-    { ingressPort, adminPort, metricsPort: metricsServer?.port, consumer, stream: keys.stream },
+    { ingressPort, metricsPort: metricsServer?.port, consumer, stream: keys.base },
     'broker listening; connecting to Redis',
   );
 
-  await prepareRedis(await redis(), keys.stream, triggers, log);
+  const retired = await prepareRedis({
+    redis: await redis(),
+    keys,
+    triggers: triggers.map((t) => t.name),
+    groups,
+    log,
+  });
+  // The admin API lists dead letters of retired triggers too, so it waits for the registry.
+  let adminPort: number | undefined;
+  if (config.MULTIVAC_ADMIN_PORT !== undefined) {
+    const handle = createAdmin({ redis, keys, triggers, retired, log, metrics });
+    const admin = createServer((req, res) => void handle(req, res));
+    adminPort = await listen(admin, config.MULTIVAC_ADMIN_PORT, host);
+    closers.push(() => close(admin));
+    log.info({ adminPort }, 'admin API listening');
+  }
 
   const dispatchers = triggers.map(
-    (trigger) =>
+    (trigger, i) =>
       new TriggerDispatcher({
         trigger,
-        keys,
+        keys: triggerKeys[i]!,
         consumer,
         concurrency: config.MULTIVAC_DELIVERY_CONCURRENCY,
         retryScanMs: config.MULTIVAC_RETRY_SCAN_MS,
@@ -109,6 +140,7 @@ export async function startBroker({ config, consumer, log }: StartOptions): Prom
         reader: redisFor(config.REDIS_URL, metrics.base, { maxRetriesPerRequest: null }),
         http,
         publish,
+        onLost: (what) => groups.lost(what),
         maxEventBytes: config.MULTIVAC_MAX_EVENT_BYTES,
         metrics,
         log,
@@ -135,6 +167,7 @@ export async function startBroker({ config, consumer, log }: StartOptions): Prom
       if (stopping) return;
       stopping = true;
       log.info('broker stopping: no new events, finishing deliveries in flight');
+      groups.stop();
       await Promise.all(dispatchers.map((d) => d.stop()));
       await maintenance.stop();
       await Promise.all(closers.map((c) => c().catch(() => undefined)));
@@ -143,62 +176,6 @@ export async function startBroker({ config, consumer, log }: StartOptions): Prom
       log.info('broker stopped');
     },
   };
-}
-
-/**
- * Waits until Redis answers, warns when it may evict the streams, creates the stream and the
- * groups, and names groups on the stream that no trigger owns (they still hold trimming back).
- */
-async function prepareRedis(
-  redis: Redis,
-  stream: string,
-  triggers: readonly Trigger[],
-  log: Logger,
-): Promise<void> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      await redis.ping();
-      break;
-    } catch (err) {
-      log.warn({ err, attempt }, 'Redis does not answer yet; waiting');
-      await new Promise((resolve) => setTimeout(resolve, Math.min(250 * attempt, 5000)));
-    }
-  }
-  try {
-    const [, policy] = (await redis.call('CONFIG', 'GET', 'maxmemory-policy')) as string[];
-    if (policy && EVICTING.test(policy)) {
-      log.warn(
-        { policy },
-        'Redis may evict keys without a TTL under memory pressure, and the event streams have none: use volatile-lru or noeviction',
-      );
-    }
-  } catch (err) {
-    log.debug({ err }, 'cannot read maxmemory-policy (CONFIG disabled?)');
-  }
-  for (const trigger of triggers) {
-    if (await ensureGroup(redis, stream, trigger.name)) {
-      log.info({ trigger: trigger.name }, 'consumer group created');
-    }
-  }
-  const names = new Set(triggers.map((t) => t.name));
-  const others = (await groupsOf(redis, stream)).filter((g) => !names.has(g.name));
-  for (const group of others) {
-    log.warn(
-      { group: group.name, pending: group.pending, lag: group.lag },
-      'a consumer group on the stream has no trigger: it is kept (groups are never deleted) and holds trimming back until it is removed with XGROUP DESTROY',
-    );
-  }
-}
-
-async function listen(server: Server, port: number, host: string): Promise<number> {
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  return (server.address() as AddressInfo).port;
 }
 
 function close(server: Server): Promise<void> {

@@ -1,15 +1,14 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
-  CodecError,
   contentModeOf,
   fromBinary,
   percentDecode,
   percentEncode,
   readEvents,
   toBinary,
-  validateEvent,
 } from './codec';
+import { CodecError, validateEvent } from './format';
 
 const base = { specversion: '1.0', id: 'e1', source: '/multivac/test', type: 't.x' } as const;
 const binaryHeaders = {

@@ -1,40 +1,17 @@
 /**
- * CloudEvents 1.0 over HTTP (binary, structured and batch content modes) and the JSON event
- * format, strictly. The broker keeps its own codec rather than the SDK's `HTTP.toEvent` because
+ * CloudEvents 1.0 over HTTP (binary, structured and batch content modes), strictly; the JSON
+ * event format itself is format.ts. The broker keeps its own codec rather than the SDK's `HTTP.toEvent` because
  * a broker must pass events on as they came in: the SDK invents a `time` when there is none,
  * replaces an invalid one silently, accepts any `specversion`, and does not percent-decode
  * binary-mode header values.
  */
-
-/** A CloudEvent in the CloudEvents JSON format: attributes, plus `data` or `data_base64`. */
-export interface EventJson {
-  readonly specversion: '1.0';
-  readonly id: string;
-  readonly source: string;
-  readonly type: string;
-  readonly [attribute: string]: unknown;
-}
-
-/** Why a message is not an acceptable CloudEvent; `status` is the HTTP answer (400, 415). */
-export class CodecError extends Error {
-  override name = 'CodecError';
-  constructor(
-    readonly status: 400 | 415,
-    message: string,
-  ) {
-    super(message);
-  }
-}
+import { isUtf8 } from 'node:buffer';
+import { ATTRIBUTE_NAME, CodecError, validateEvent, type EventJson } from './format';
 
 export type Headers = Readonly<Record<string, string | string[] | undefined>>;
 
-const NAME = /^[a-z0-9]+$/;
-const REQUIRED = ['id', 'source', 'type'] as const;
-const RFC3339 =
-  /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])[Tt]([01]\d|2[0-3]):[0-5]\d:([0-5]\d|60)(\.\d+)?([Zz]|[+-]([01]\d|2[0-3]):[0-5]\d)$/;
-const MEDIA_TYPE = /^[\w!#$&^.+-]+\/[\w!#$&^.+-]+\s*(;.*)?$/;
-const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
-const INT32 = 2 ** 31;
+/** Printable ASCII but `"` and `%`: header values that need no percent-encoding. */
+const PLAIN = /^[\x21\x23\x24\x26-\x7e]*$/;
 
 const header = (headers: Headers, name: string): string | undefined => {
   const value = headers[name];
@@ -72,20 +49,21 @@ export function contentModeOf(headers: Headers): ContentMode {
       `event format "${type}" is not supported; use application/cloudevents+json or application/cloudevents-batch+json`,
     );
   }
-  if (Object.keys(headers).some((name) => name.toLowerCase().startsWith('ce-'))) return 'binary';
+  for (const name in headers) if (name.startsWith('ce-')) return 'binary';
   throw new CodecError(
     415,
     `not a CloudEvent: send binary mode (ce-* headers) or content type application/cloudevents+json or application/cloudevents-batch+json${type ? `, not "${type}"` : ''}`,
   );
 }
 
-/** Reads every event of an HTTP message (one, or a batch), validated; throws CodecError. */
+/**
+ * Reads every event of an HTTP message (one, or a batch), validated; throws CodecError. Header
+ * names are in lower case, as Node's server and undici give them.
+ */
 export function readEvents(headers: Headers, body: Buffer): EventJson[] {
-  const lower: Record<string, string | string[] | undefined> = {};
-  for (const [name, value] of Object.entries(headers)) lower[name.toLowerCase()] = value;
-  switch (contentModeOf(lower)) {
+  switch (contentModeOf(headers)) {
     case 'binary':
-      return [fromBinary(lower, body)];
+      return [fromBinary(headers, body)];
     case 'structured':
       return [validateEvent(parseJson(body))];
     case 'batch': {
@@ -106,34 +84,28 @@ function parseJson(body: Buffer): unknown {
   }
 }
 
-const isUtf8 = (bytes: Buffer): boolean => {
-  try {
-    new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-    return true;
-  } catch {
-    return false;
-  }
-};
+/** One decoder for every call: without `stream` a decode keeps no state between calls. */
+const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 function decodeUtf8(bytes: Buffer, what: string): string {
   try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    return utf8.decode(bytes);
   } catch {
     throw new CodecError(400, `the ${what} is not valid UTF-8`);
   }
 }
 
-/** A binary-mode message: attributes from `ce-*` headers, data from the body. */
+/** A binary-mode message: attributes from `ce-*` headers (lower-case names), data from the body. */
 export function fromBinary(headers: Headers, body: Buffer): EventJson {
   const event: Record<string, unknown> = {};
-  for (const [name, value] of Object.entries(headers)) {
-    const lower = name.toLowerCase();
-    if (!lower.startsWith('ce-') || value === undefined) continue;
-    const attribute = lower.slice(3);
+  for (const name in headers) {
+    const value = headers[name];
+    if (!name.startsWith('ce-') || value === undefined) continue;
+    const attribute = name.slice(3);
     if (attribute === 'datacontenttype') {
       throw new CodecError(400, 'binary mode carries datacontenttype as Content-Type, not ce-*');
     }
-    if (!NAME.test(attribute)) {
+    if (!ATTRIBUTE_NAME.test(attribute)) {
       throw new CodecError(400, `invalid CloudEvent: header ${name} names no valid attribute`);
     }
     event[attribute] = percentDecode(Array.isArray(value) ? value.join(', ') : value, name);
@@ -162,69 +134,6 @@ export function fromBinary(headers: Headers, body: Buffer): EventJson {
 }
 
 /**
- * Checks an event in the JSON format against CloudEvents 1.0: `specversion` 1.0, the required
- * attributes, attribute names, the types of the optional attributes and extensions, and data.
- * Null attributes count as absent (JSON format §2.2). Returns a fresh, frozen copy.
- */
-export function validateEvent(input: unknown, where = 'the event'): EventJson {
-  const fail = (detail: string): never => {
-    throw new CodecError(400, `invalid CloudEvent: ${where}: ${detail}`);
-  };
-  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
-    return fail('not a JSON object');
-  }
-  const event: Record<string, unknown> = {};
-  for (const [name, value] of Object.entries(input)) {
-    if (value === null || value === undefined) continue;
-    if (name !== 'data' && name !== 'data_base64' && !NAME.test(name)) {
-      fail(`attribute name "${name}" must consist of lower-case letters and digits`);
-    }
-    event[name] = value;
-  }
-  if (event.specversion === undefined) fail('missing specversion');
-  if (event.specversion !== '1.0')
-    fail(`specversion must be "1.0", not ${JSON.stringify(event.specversion)}`);
-  const missing = REQUIRED.filter((name) => typeof event[name] !== 'string' || event[name] === '');
-  if (missing.length) fail(`missing ${missing.join(', ')}`);
-  if (/[\s\p{Cc}]/u.test(event.source as string)) {
-    fail('source must be a URI-reference (no whitespace or control characters)');
-  }
-  for (const [name, value] of Object.entries(event)) {
-    if (name === 'data') continue;
-    switch (name) {
-      case 'data_base64':
-        if (typeof value !== 'string' || !BASE64.test(value)) fail('data_base64 is not base64');
-        if ('data' in event) fail('data and data_base64 are mutually exclusive');
-        break;
-      case 'time':
-        if (typeof value !== 'string' || !RFC3339.test(value))
-          fail(`time ${JSON.stringify(value)} is not an RFC 3339 timestamp`);
-        break;
-      case 'datacontenttype':
-        if (typeof value !== 'string' || !MEDIA_TYPE.test(value))
-          fail(`datacontenttype ${JSON.stringify(value)} is not a media type`);
-        break;
-      case 'dataschema':
-        if (typeof value !== 'string' || !URL.canParse(value))
-          fail(`dataschema ${JSON.stringify(value)} is not an absolute URI`);
-        break;
-      case 'subject':
-        if (typeof value !== 'string' || value === '') fail('subject must be a non-empty string');
-        break;
-      default:
-        if (
-          typeof value !== 'string' &&
-          typeof value !== 'boolean' &&
-          !(typeof value === 'number' && Number.isInteger(value) && Math.abs(value) < INT32)
-        ) {
-          fail(`attribute ${name} must be a string, a boolean or a 32-bit integer`);
-        }
-    }
-  }
-  return Object.freeze(event) as EventJson;
-}
-
-/**
  * Percent-decodes a binary-mode header value (HTTP binding §3.1.3.2); a malformed escape or
  * one that is not UTF-8 is a 400.
  */
@@ -239,6 +148,7 @@ export function percentDecode(value: string, name = 'header'): string {
 
 /** Percent-encodes space, `"`, `%` and everything outside printable ASCII, as UTF-8 bytes. */
 export function percentEncode(value: string): string {
+  if (PLAIN.test(value)) return value; // the usual case: nothing to encode
   let out = '';
   for (const char of value) {
     const code = char.codePointAt(0)!;

@@ -26,6 +26,7 @@ describe('brokerConfig', () => {
     [{ ...required, MULTIVAC_SUBSCRIBER_URL: 'http://fixed/' }, ['{name} placeholder']],
     [{ ...required, MULTIVAC_SUBSCRIBER_URL: 'ftp://{name}/' }, ['http or https']],
     [{ ...required, MULTIVAC_STREAM: 'a b' }, ['MULTIVAC_STREAM']],
+    [{ ...required, MULTIVAC_STREAM: '{multivac}:events' }, ['MULTIVAC_STREAM', 'braces']],
     [{ ...required, MULTIVAC_DELIVERY_CONCURRENCY: '0' }, ['MULTIVAC_DELIVERY_CONCURRENCY']],
     [{ ...required, MULTIVAC_ADMIN_PORT: '99999' }, ['MULTIVAC_ADMIN_PORT']],
   ])('refuses %j', (env, fragments) => {

@@ -7,10 +7,11 @@ import {
 import type { AddressInfo } from 'node:net';
 import { Agent } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { validateEvent } from './codec';
-import { deliver } from './deliver';
+import { validateEvent } from './format';
+import { deliver, targetOf } from './deliver';
 
 interface Seen {
+  url: string | undefined;
   headers: IncomingHttpHeaders;
   body: string;
 }
@@ -27,7 +28,7 @@ beforeAll(async () => {
     let body = '';
     req.on('data', (chunk) => (body += chunk));
     req.on('end', () => {
-      seen.push({ headers: req.headers, body });
+      seen.push({ url: req.url, headers: req.headers, body });
       answer(res);
     });
   });
@@ -51,7 +52,7 @@ const event = validateEvent({
 });
 
 const send = (timeoutMs = 2000, target = url) =>
-  deliver(event, { dispatcher: agent, url: target, timeoutMs, maxReplyBytes: 4096 });
+  deliver(event, { dispatcher: agent, target: targetOf(target), timeoutMs, maxReplyBytes: 4096 });
 
 const reply = {
   'ce-specversion': '1.0',
@@ -67,6 +68,7 @@ describe('deliver', () => {
     answer = (res) => res.writeHead(202).end();
     expect(await send()).toEqual({ ok: true, status: 202 });
     expect(seen).toHaveLength(1);
+    expect(seen[0]!.url).toBe('/in?x=1');
     expect(seen[0]!.headers).toMatchObject({
       'ce-specversion': '1.0',
       'ce-id': 'e1',
@@ -158,6 +160,19 @@ describe('deliver', () => {
     expect(await send(150)).toEqual({
       ok: false,
       retryable: true,
+      reason: 'no answer within 150 ms',
+    });
+  });
+
+  it('gives up on an answer whose body stops coming, retryably', async () => {
+    answer = (res) => {
+      res.writeHead(500, { 'content-length': '100' });
+      res.write('the start'); // and never the rest
+    };
+    expect(await send(150)).toEqual({
+      ok: false,
+      retryable: true,
+      status: 500,
       reason: 'no answer within 150 ms',
     });
   });

@@ -6,7 +6,7 @@ import { createLogger } from '../../shared/log/index';
 import { createMetrics } from '../../shared/metrics/index';
 import { createIngress } from './ingress';
 import { brokerMetrics } from './metrics';
-import type { Prepared, Publish } from './publish';
+import { StreamLostError, type Prepared, type Publish } from './publish';
 
 const quiet = createLogger({
   service: 'broker-test',
@@ -17,11 +17,11 @@ const quiet = createLogger({
 /** What reached the publisher, request by request; `failure` makes it throw like a Redis outage. */
 let published: Prepared[][] = [];
 let failure: Error | undefined;
-let ready = true;
+let unavailable: string | undefined;
 const publish: Publish = async (events) => {
   if (failure) throw failure;
   published.push([...events]);
-  return { ids: events.map((_, i) => `1-${i}`), appended: events.length, duplicates: 0 };
+  return { appended: [events.length], duplicates: 0, unrouted: 0 };
 };
 
 const metrics = brokerMetrics(createMetrics('broker-ingress-test'));
@@ -34,7 +34,7 @@ beforeAll(async () => {
       publish,
       maxRequestBytes: 4096,
       maxEventBytes: 1024,
-      ready: () => ready,
+      unavailable: () => unavailable,
       log: quiet,
       metrics,
     }),
@@ -46,7 +46,7 @@ afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 beforeEach(() => {
   published = [];
   failure = undefined;
-  ready = true;
+  unavailable = undefined;
 });
 
 const event = (id: string, extra: Record<string, unknown> = {}) => ({
@@ -164,12 +164,22 @@ describe('ingress', () => {
     expect(res.headers.get('retry-after')).toBe('1');
   });
 
-  it('answers 503 until ready, and says so on /readyz', async () => {
-    ready = false;
-    expect((await post(binary, '{}')).status).toBe(503);
+  it('answers 503 with Retry-After when a stream was lost, and says so', async () => {
+    failure = new StreamLostError('multivac:events:{t}');
+    const res = await post(binary, '{}');
+    expect(res.status).toBe(503);
+    expect(res.headers.get('retry-after')).toBe('1');
+    expect(((await res.json()) as { detail: string }).detail).toContain('Redis lost');
+  });
+
+  it('answers 503 until ready, with the reason, and says so on /readyz', async () => {
+    unavailable = 'the broker is starting';
+    const res = await post(binary, '{}');
+    expect(res.status).toBe(503);
+    expect(((await res.json()) as { detail: string }).detail).toBe('the broker is starting');
     expect((await fetch(`${base}/readyz`)).status).toBe(503);
     expect((await fetch(`${base}/healthz`)).status).toBe(200);
-    ready = true;
+    unavailable = undefined;
     expect((await fetch(`${base}/readyz`)).status).toBe(200);
   });
 

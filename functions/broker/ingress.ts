@@ -3,9 +3,16 @@ import { performance } from 'node:perf_hooks';
 import { sendProblem } from '../../shared/http/index';
 import type { Logger } from '../../shared/log/index';
 import { BodyTooLargeError, readBody } from '../../shared/runtime/body';
-import { CodecError, readEvents } from './codec';
+import { readEvents } from './codec';
+import { CodecError } from './format';
 import type { BrokerMetrics } from './metrics';
-import { EventTooLargeError, prepare, type Prepared, type Publish } from './publish';
+import {
+  EventTooLargeError,
+  StreamLostError,
+  prepare,
+  type Prepared,
+  type Publish,
+} from './publish';
 
 export interface IngressOptions {
   publish: Publish;
@@ -13,8 +20,11 @@ export interface IngressOptions {
   maxRequestBytes: number;
   /** Largest single event, as stored (MULTIVAC_MAX_EVENT_BYTES). */
   maxEventBytes: number;
-  /** Redis answered and every group exists. */
-  ready: () => boolean;
+  /**
+   * Why events cannot be taken now (starting, stopping, streams being made again after Redis
+   * lost them), or undefined once Redis answered and every stream and group exists.
+   */
+  unavailable: () => string | undefined;
   log: Logger;
   metrics: BrokerMetrics;
 }
@@ -23,18 +33,22 @@ type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 
 /**
  * The broker's way in, Knative's broker-ingress contract: `POST /` with CloudEvents in binary,
- * structured or batch mode. `202` once Redis holds every event of the request (a duplicate by
- * `source` + `id` included, not appended again); otherwise a problem+json `400` (not a valid
- * CloudEvent), `413` (request or event too large), `415` (not a CloudEvent media type), or
- * `503` (Redis unavailable or still starting; worth a retry) — and nothing of the request stored.
+ * structured or batch mode. `202` once Redis holds every event of the request in the stream of
+ * each trigger that takes it (a duplicate by `source` + `id` included, not appended again; an
+ * event no trigger takes is not stored); otherwise a problem+json `400` (not a valid CloudEvent),
+ * `413` (request or event too large), `415` (not a CloudEvent media type), or `503` (Redis
+ * unavailable, streams being made again, starting or stopping; worth a retry) — and nothing of
+ * the request stored.
  * Also `GET /healthz` and `GET /readyz`.
  */
 export function createIngress(options: IngressOptions): Handler {
   const { log, metrics } = options;
   return (req, res) => {
     const started = performance.now();
-    const route = (req.url ?? '/').split('?')[0]!;
-    res.once('finish', () => {
+    const url = req.url ?? '/';
+    const query = url.indexOf('?');
+    const route = query < 0 ? url : url.slice(0, query);
+    res.on('finish', () => {
       const known = route === '/' || route === '/healthz' || route === '/readyz';
       metrics.base.observeHttp(
         known ? route : 'unmatched',
@@ -57,10 +71,10 @@ async function handle(
   req: IncomingMessage,
   res: ServerResponse,
   route: string,
-  { publish, maxRequestBytes, maxEventBytes, ready, log, metrics }: IngressOptions,
+  { publish, maxRequestBytes, maxEventBytes, unavailable, log }: IngressOptions,
 ): Promise<void> {
   if (req.method === 'GET' && (route === '/healthz' || route === '/readyz')) {
-    const ok = route === '/healthz' || ready();
+    const ok = route === '/healthz' || unavailable() === undefined;
     res
       .writeHead(ok ? 200 : 503, { 'content-type': 'text/plain' })
       .end(ok ? 'ok\n' : 'not ready\n');
@@ -70,9 +84,8 @@ async function handle(
   if (req.method !== 'POST') {
     return refuse(req, res, 405, 'CloudEvents are published with POST', { allow: 'POST' });
   }
-  if (!ready()) {
-    return refuse(req, res, 503, 'the broker is starting', { 'retry-after': '1' });
-  }
+  const why = unavailable();
+  if (why !== undefined) return refuse(req, res, 503, why, { 'retry-after': '1' });
   const encoding = (req.headers['content-encoding'] ?? 'identity').toLowerCase();
   if (encoding !== 'identity') {
     return refuse(req, res, 415, `content-encoding "${encoding}" is not accepted`);
@@ -100,10 +113,14 @@ async function handle(
   }
   try {
     const result = await publish(events);
-    metrics.published.inc(result.appended);
-    if (result.duplicates) metrics.duplicates.inc(result.duplicates);
-    log.debug({ appended: result.appended, duplicates: result.duplicates }, 'published');
+    if (log.isLevelEnabled('debug')) log.debug(result, 'published');
   } catch (err) {
+    if (err instanceof StreamLostError) {
+      log.warn({ stream: err.stream, events: events.length }, err.message);
+      return refuse(req, res, 503, 'Redis lost event streams; the broker is making them again', {
+        'retry-after': '1',
+      });
+    }
     log.warn({ err, events: events.length }, 'Redis did not take the events');
     return refuse(req, res, 503, 'the event store is unavailable; try again', {
       'retry-after': '1',

@@ -2,24 +2,8 @@ import type { Redis } from 'ioredis';
 import type { Logger } from '../../shared/log/index';
 import type { BrokerKeys } from './keys';
 import type { BrokerMetrics } from './metrics';
-import { groupsOf, type GroupInfo } from './streams';
+import { snapshot } from './stats';
 import { trimStream } from './trim';
-
-/** The broker's state in Redis, for the gauges and the admin API. */
-export interface BrokerSnapshot {
-  readonly length: number;
-  readonly deadLetters: number;
-  readonly groups: readonly GroupInfo[];
-}
-
-export async function snapshot(redis: Redis, keys: BrokerKeys): Promise<BrokerSnapshot> {
-  const [length, deadLetters, groups] = await Promise.all([
-    redis.xlen(keys.stream),
-    redis.xlen(keys.deadLetters),
-    groupsOf(redis, keys.stream),
-  ]);
-  return { length, deadLetters, groups };
-}
 
 export interface MaintenanceOptions {
   redis: () => Promise<Redis>;
@@ -31,30 +15,31 @@ export interface MaintenanceOptions {
 }
 
 /**
- * Every `intervalMs`: trims the stream as far as every group allows and refreshes the pending,
- * lag, length and dead-letter gauges. Safe to run in every broker instance at once.
+ * Every `intervalMs`: trims each trigger's stream as far as its group allows and refreshes the
+ * pending, lag, length and dead-letter gauges. Safe to run in every broker instance at once.
  */
 export function startMaintenance(options: MaintenanceOptions): { stop(): Promise<void> } {
   const { keys, triggers, intervalMs, metrics, log } = options;
-  const watched = new Set(triggers);
   let running = true;
   let current: Promise<void> = Promise.resolve();
   let timer: NodeJS.Timeout | undefined;
 
   const tick = async () => {
     const redis = await options.redis();
-    const trimmed = await trimStream(redis, keys);
-    if (trimmed && trimmed.removed > 0) {
-      metrics.trimmed.inc(trimmed.removed);
-      log.debug(trimmed, 'stream trimmed');
+    const trimmed = await Promise.all(triggers.map((t) => trimStream(redis, keys.of(t).stream)));
+    const removed = trimmed.reduce((sum, t) => sum + (t?.removed ?? 0), 0);
+    if (removed > 0) {
+      metrics.trimmed.inc(removed);
+      log.debug({ removed }, 'streams trimmed');
     }
-    const state = await snapshot(redis, keys);
-    metrics.streamLength.set(state.length);
-    metrics.deadLetters.set(state.deadLetters);
-    for (const group of state.groups) {
-      if (!watched.has(group.name)) continue;
-      metrics.pending.set({ trigger: group.name }, group.pending);
-      if (group.lag !== null) metrics.lag.set({ trigger: group.name }, group.lag);
+    for (const state of await snapshot(redis, keys, triggers)) {
+      const trigger = state.name;
+      metrics.streamLength.set({ trigger }, state.length);
+      metrics.deadLetters.set({ trigger }, state.deadLetters);
+      const group = state.groups.find((g) => g.name === trigger);
+      if (!group) continue;
+      metrics.pending.set({ trigger }, group.pending);
+      if (group.lag !== null) metrics.lag.set({ trigger }, group.lag);
     }
   };
   const schedule = () => {

@@ -10,10 +10,18 @@ export type DeadLetterKind = 'rejected' | 'exhausted' | 'interrupted' | 'unreada
 export function brokerMetrics(metrics: Metrics) {
   return {
     base: metrics,
-    published: metrics.counter('multivac_broker_published_total', 'Events appended to the stream.'),
+    published: metrics.counter(
+      'multivac_broker_published_total',
+      "Entries appended to a trigger's stream (an event goes to each trigger that takes it), by trigger.",
+      ['trigger'],
+    ),
     duplicates: metrics.counter(
       'multivac_broker_duplicates_total',
       'Events answered 202 but not appended again: their source + id was seen before.',
+    ),
+    unrouted: metrics.counter(
+      'multivac_broker_unrouted_total',
+      'Events answered 202 and not stored because no trigger takes them.',
     ),
     rejected: metrics.counter(
       'multivac_broker_rejected_total',
@@ -34,11 +42,6 @@ export function brokerMetrics(metrics: Metrics) {
       'multivac_broker_deadlettered_total',
       'Entries dead-lettered, by trigger and kind (rejected, exhausted, interrupted, unreadable).',
       ['trigger', 'kind'],
-    ),
-    filtered: metrics.counter(
-      'multivac_broker_filtered_total',
-      'Entries acknowledged at once because the trigger does not take them, by trigger.',
-      ['trigger'],
     ),
     replies: metrics.counter(
       'multivac_broker_replies_total',
@@ -61,7 +64,7 @@ export function brokerMetrics(metrics: Metrics) {
     ),
     lag: metrics.gauge(
       'multivac_broker_lag',
-      'Entries in the stream the trigger has not read yet, by trigger.',
+      "Entries in the trigger's stream that it has not read yet, by trigger.",
       ['trigger'],
     ),
     inFlight: metrics.gauge(
@@ -69,10 +72,15 @@ export function brokerMetrics(metrics: Metrics) {
       'Delivery attempts in progress in this process, by trigger.',
       ['trigger'],
     ),
-    streamLength: metrics.gauge('multivac_broker_stream_length', 'Entries in the stream.'),
+    streamLength: metrics.gauge(
+      'multivac_broker_stream_length',
+      "Entries in the trigger's stream, by trigger.",
+      ['trigger'],
+    ),
     deadLetters: metrics.gauge(
       'multivac_broker_deadletters',
-      'Entries in the dead-letter stream, waiting to be re-driven.',
+      "Entries in the trigger's dead-letter stream, waiting to be re-driven, by trigger.",
+      ['trigger'],
     ),
     attemptSeconds: metrics.histogram(
       'multivac_broker_delivery_attempt_seconds',
@@ -89,3 +97,24 @@ export function brokerMetrics(metrics: Metrics) {
 }
 
 export type BrokerMetrics = ReturnType<typeof brokerMetrics>;
+
+/**
+ * The per-trigger series of one trigger, looked up once: a labelled call hashes its labels on
+ * every use, which the delivery path should not pay per event.
+ */
+export function triggerMetrics(metrics: BrokerMetrics, trigger: string) {
+  const labels = { trigger };
+  return {
+    delivered: metrics.delivered.labels(labels),
+    retried: metrics.retried.labels(labels),
+    replies: metrics.replies.labels(labels),
+    reclaimed: metrics.reclaimed.labels(labels),
+    inFlight: metrics.inFlight.labels(labels),
+    attemptDelivered: metrics.attemptSeconds.labels({ trigger, outcome: 'delivered' }),
+    attemptFailed: metrics.attemptSeconds.labels({ trigger, outcome: 'failed' }),
+    latency: metrics.latencySeconds.labels(labels),
+    deadLettered: (kind: DeadLetterKind) => metrics.deadLettered.inc({ trigger, kind }),
+  };
+}
+
+export type TriggerMetrics = ReturnType<typeof triggerMetrics>;

@@ -1,25 +1,42 @@
 import { defineScript as script } from '../../shared/redis/index';
 
-/**
- * The broker's Lua scripts. Each runs atomically in Redis, which is what makes a batch
+/*
+ * The broker's Lua scripts. Each runs atomically in Redis, which is what makes a request
  * all-or-nothing, a dead letter and its acknowledgement one step, and trimming safe against a
- * concurrent read.
+ * concurrent read. Each touches the keys of one trigger only (one hash slot), except PUBLISH, which
+ * holds the streams of every trigger an event goes to (docs/scaling.md: Redis Cluster).
  */
+
 /**
- * Appends events that were not seen before. KEYS: stream, then one dedup key per event;
- * ARGV: TTL in seconds, then one event JSON per event. Returns per event its entry id, or ''
- * for a duplicate. The marker is set after the XADD, so a failed XADD never leaves a marker
- * that would swallow the sender's retry.
+ * Appends events to the streams of the triggers that take them, skipping each (event, trigger)
+ * pair already appended within the dedup TTL. KEYS: the target streams, then one duplicate marker
+ * per pair; ARGV: TTL in seconds, number of streams, number of pairs, then per pair its stream's
+ * and its event's index (1-based), then the events' JSON. Returns per pair its entry id, or ''
+ * for a duplicate.
+ *
+ * Every target stream must exist (it is created with its group): a stream Redis lost is an
+ * error before anything is written (NOSTREAM), and XADD never creates one (NOMKSTREAM), so no
+ * event lands where no group reads it and no marker swallows the sender's retry. A marker is set
+ * after its XADD, so a failed XADD never leaves one either.
  */
 export const PUBLISH = script(`
+local streams = tonumber(ARGV[2])
+local npairs = tonumber(ARGV[3])
+for i = 1, streams do
+  if redis.call('EXISTS', KEYS[i]) == 0 then return redis.error_reply('NOSTREAM ' .. KEYS[i]) end
+end
+local events = 3 + 2 * npairs
 local ids = {}
-for i = 2, #KEYS do
-  if redis.call('EXISTS', KEYS[i]) == 1 then
-    ids[i - 1] = ''
+for p = 1, npairs do
+  local marker = KEYS[streams + p]
+  if redis.call('EXISTS', marker) == 1 then
+    ids[p] = ''
   else
-    local id = redis.call('XADD', KEYS[1], '*', 'event', ARGV[i])
-    redis.call('SET', KEYS[i], id, 'EX', ARGV[1])
-    ids[i - 1] = id
+    local stream = KEYS[tonumber(ARGV[2 + 2 * p])]
+    local event = ARGV[events + tonumber(ARGV[3 + 2 * p])]
+    local id = redis.call('XADD', stream, 'NOMKSTREAM', '*', 'event', event)
+    redis.call('SET', marker, id, 'EX', ARGV[1])
+    ids[p] = id
   end
 end
 return ids
@@ -36,27 +53,28 @@ return redis.call('XADD', KEYS[2], '*', unpack(ARGV, 3))
 `);
 
 /**
- * Moves a dead letter back into the stream, addressed to the trigger that dead-lettered it, and
- * deletes it from the dead letters. KEYS: dead-letter stream, stream; ARGV: dead letter id.
- * Returns the new entry id, or nil when the dead letter is gone (re-driven meanwhile).
+ * Moves a dead letter back into its trigger's stream (the same slot) and deletes it from the dead
+ * letters. KEYS: dead-letter stream, stream; ARGV: dead letter id. Returns the new entry id, nil
+ * when the dead letter is gone (re-driven meanwhile), or the error NOSTREAM when the stream is
+ * (Redis lost it): the dead letter then stays until the stream exists again.
  */
 export const REDRIVE = script(`
 local found = redis.call('XRANGE', KEYS[1], ARGV[1], ARGV[1])
 if #found == 0 then return false end
 local fields = found[1][2]
-local event, trigger
+local event
 for i = 1, #fields, 2 do
   if fields[i] == 'event' then event = fields[i + 1] end
-  if fields[i] == 'trigger' then trigger = fields[i + 1] end
 end
-if not event or not trigger then return false end
-local id = redis.call('XADD', KEYS[2], '*', 'event', event, 'trigger', trigger, 'redriven', ARGV[1])
+if not event then return false end
+if redis.call('EXISTS', KEYS[2]) == 0 then return redis.error_reply('NOSTREAM ' .. KEYS[2]) end
+local id = redis.call('XADD', KEYS[2], 'NOMKSTREAM', '*', 'event', event, 'redriven', ARGV[1])
 redis.call('XDEL', KEYS[1], ARGV[1])
 return id
 `);
 
 /**
- * Trims the stream below the oldest entry that some group still needs: for each group, its
+ * Trims a stream below the oldest entry that some group still needs: for each group, its
  * lowest pending id, or else the first id after its last-delivered id. With no group nothing is
  * trimmed (nobody has read anything). Atomic, so no read or claim can slip in between the look
  * and the trim. KEYS: stream. Returns {entries removed, the lowest id kept} or nil.

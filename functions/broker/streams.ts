@@ -29,10 +29,14 @@ type Entries = [string, string[] | null][];
 /** RESP2: `[[stream, entries]]`; RESP3 (a map, which ioredis flattens): `[stream, entries]`. */
 type StreamReply = [stream: string, entries: Entries][] | [stream: string, entries: Entries] | null;
 
-/** Creates the group (and the stream) unless it exists; new groups start at new entries. */
+/**
+ * Creates the group (and the stream) unless it exists; true when it made it. A group starts at
+ * the stream's first entry: a stream is only ever read by its trigger's group, so whatever it
+ * holds when the group is made (again) is for that group.
+ */
 export async function ensureGroup(redis: Redis, stream: string, group: string): Promise<boolean> {
   try {
-    await redis.call('XGROUP', 'CREATE', stream, group, '$', 'MKSTREAM');
+    await redis.call('XGROUP', 'CREATE', stream, group, '0', 'MKSTREAM');
     return true;
   } catch (err) {
     if (String((err as Error).message).startsWith('BUSYGROUP')) return false;

@@ -1,5 +1,4 @@
 import type { Redis } from 'ioredis';
-import type { BrokerKeys } from './keys';
 import { TRIM } from './scripts';
 import { runScript } from '../../shared/redis/index';
 
@@ -10,10 +9,10 @@ export interface TrimResult {
 }
 
 /**
- * Trims the stream below the oldest entry that some group still has pending or has not read
- * yet (one atomic script, see scripts.ts). Null when there is no stream or no group.
+ * Trims a stream below the oldest entry that some group still has pending or has not read yet
+ * (one atomic script, see scripts.ts). Null when there is no stream or no group.
  */
-export async function trimStream(redis: Redis, keys: BrokerKeys): Promise<TrimResult | null> {
-  const reply = (await runScript(redis, TRIM, [keys.stream], [])) as [number, string] | null;
+export async function trimStream(redis: Redis, stream: string): Promise<TrimResult | null> {
+  const reply = (await runScript(redis, TRIM, [stream], [])) as [number, string] | null;
   return reply ? { removed: reply[0], keptFrom: reply[1] } : null;
 }

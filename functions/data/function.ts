@@ -3,9 +3,8 @@ import { dataConfig } from '../../shared/config/data';
 import { type Env } from '../../shared/config/parse';
 import { createAddressPolicy, normalizeUrl } from '../../shared/fetch/index';
 import { createRouter } from '../../shared/http/index';
+import { clientAddress, createRateLimit } from '../../shared/rate-limit/index';
 import { databaseFor, redisFor, functionContext, sinkEmitter } from '../../shared/runtime/index';
-import { clientAddress } from './client-address';
-import { createRateLimit } from './rate-limit';
 import { dataRoutes } from './routes';
 
 /**

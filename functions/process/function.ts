@@ -3,6 +3,7 @@ import { processConfig } from '../../shared/config/process';
 import { type Env } from '../../shared/config/parse';
 import { createRouter } from '../../shared/http/index';
 import { createFanIn } from '../../shared/fan-in/index';
+import { clientAddress, createRateLimit } from '../../shared/rate-limit/index';
 import { databaseFor, functionContext, redisFor, sinkEmitter } from '../../shared/runtime/index';
 import { processRoutes } from './routes';
 
@@ -12,17 +13,24 @@ import { processRoutes } from './routes';
  */
 export function processFunction(env?: Env): HttpFunction {
   const { config, log, metrics } = functionContext('process', processConfig, env);
+  // Progress and the rate limit only: a Redis that is away must not hold a request up (the
+  // limiter then counts in memory).
+  const redis = redisFor(config.REDIS_URL, metrics, {
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 0,
+  });
+  const limit = createRateLimit({
+    redis,
+    perMinute: config.MULTIVAC_RATE_LIMIT_PER_MINUTE,
+    keyPrefix: `${config.MULTIVAC_CACHE_PREFIX}:ratelimit:process`,
+    what: 'learning jobs',
+    log,
+  });
   const routes = processRoutes({
     db: databaseFor(config, 'process', metrics),
     emit: sinkEmitter(config, metrics),
-    // Progress only: a Redis that is away must not hold a request up.
-    fanIn: createFanIn({
-      redis: redisFor(config.REDIS_URL, metrics, {
-        enableOfflineQueue: false,
-        maxRetriesPerRequest: 0,
-      }),
-      prefix: config.MULTIVAC_CACHE_PREFIX,
-    }),
+    fanIn: createFanIn({ redis, prefix: config.MULTIVAC_CACHE_PREFIX }),
+    rateLimit: (ctx) => limit(clientAddress(ctx.req, config.MULTIVAC_TRUSTED_PROXY_HOPS)),
   });
   return createRouter(routes, { log, metrics, projectId: config.GOOGLE_CLOUD_PROJECT });
 }

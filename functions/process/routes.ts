@@ -2,7 +2,7 @@ import type { Db } from 'mongodb';
 import type { FanIn } from '../../shared/fan-in/index';
 import type { JobAccepted } from '../../shared/api/index';
 import { EventType, makeEvent, type Emit } from '../../shared/events/index';
-import { HttpError, type Route } from '../../shared/http/index';
+import { HttpError, type Route, type RouteContext } from '../../shared/http/index';
 import { entityId } from '../../shared/events/index';
 import { createJob, failJob, readJob } from './jobs';
 
@@ -11,6 +11,8 @@ export interface ProcessDeps {
   emit: Emit;
   /** `learn`'s counts, read for live progress. */
   fanIn: FanIn;
+  /** Throws a 429 when the client has started too many jobs this minute. */
+  rateLimit(ctx: RouteContext): Promise<void>;
 }
 
 const SOURCE = '/multivac/process';
@@ -20,13 +22,15 @@ const SOURCE = '/multivac/process';
  * recorded before `learning.requested` is published, and marked failed if the broker refuses it, so
  * a job is never left queued with nothing on its way to `learn`.
  */
-export function processRoutes({ db, emit, fanIn }: ProcessDeps): Route[] {
+export function processRoutes({ db, emit, fanIn, rateLimit }: ProcessDeps): Route[] {
   return [
     {
       method: 'POST',
       path: '/multivac',
-      async handler({ req, res, log }) {
+      async handler(ctx) {
+        const { req, res, log } = ctx;
         req.resume(); // the body carries nothing; do not keep it buffered
+        await rateLimit(ctx);
         const database = await db();
         const job = await createJob(database);
         try {

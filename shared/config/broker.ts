@@ -12,9 +12,13 @@ export const brokerConfig = z.object({
   ...httpFields,
   /** The trigger table (Knative Trigger shape); a ConfigMap mount in the cluster. */
   MULTIVAC_TRIGGERS_FILE: z.string().min(1),
+  /**
+   * The prefix of every Redis key of the broker (each trigger's stream is `<it>:{<trigger>}`).
+   * No braces: the broker sets the hash tags itself, one per trigger.
+   */
   MULTIVAC_STREAM: z
     .string()
-    .regex(/^[^\s]{1,200}$/, 'must be 1-200 characters without whitespace')
+    .regex(/^[^\s{}]{1,200}$/, 'must be 1-200 characters without whitespace or braces')
     .default('multivac:events'),
   /** Admin API (dead letters, re-drive); never routed publicly. Unset: not served. */
   MULTIVAC_ADMIN_PORT: port.optional(),

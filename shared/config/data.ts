@@ -3,7 +3,7 @@ import {
   cacheFields,
   fetchPolicyFields,
   httpFields,
-  positiveInt,
+  rateLimitFields,
   redisFields,
   runtimeFields,
   sinkFields,
@@ -19,11 +19,6 @@ export const dataConfig = z.object({
   ...httpFields,
   ...fetchPolicyFields,
   MULTIVAC_CACHE_PREFIX: cacheFields.MULTIVAC_CACHE_PREFIX,
-  MULTIVAC_RATE_LIMIT_PER_MINUTE: positiveInt.default(120),
-  /**
-   * Proxies in front of the function that append to X-Forwarded-For (the gateway: 1). The client
-   * address is the entry that many places from the right; 0 uses the socket's peer.
-   */
-  MULTIVAC_TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(1),
+  ...rateLimitFields(120),
 });
 export type DataConfig = z.output<typeof dataConfig>;

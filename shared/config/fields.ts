@@ -61,6 +61,16 @@ export const httpFields = {
   MULTIVAC_BODY_LIMIT_BYTES: positiveInt.default(1024 * 1024),
 };
 
+/** Requests per client address and minute, and how that address is found behind proxies. */
+export const rateLimitFields = (perMinute: number) => ({
+  MULTIVAC_RATE_LIMIT_PER_MINUTE: positiveInt.default(perMinute),
+  /**
+   * Proxies in front of the function that append to X-Forwarded-For (the gateway: 1). The client
+   * address is the entry that many places from the right; 0 uses the socket's peer.
+   */
+  MULTIVAC_TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(1),
+});
+
 /** The address policy of user URLs (docs/safe-fetching.md): `data`'s early check, `acquire`. */
 export const fetchPolicyFields = {
   /** Private ranges that may be fetched anyway (tests, the local corpus server). Empty: none. */

@@ -1,8 +1,19 @@
 import * as z from 'zod';
-import { cacheFields, httpFields, redisFields, runtimeFields, sinkFields } from './fields';
+import {
+  cacheFields,
+  httpFields,
+  rateLimitFields,
+  redisFields,
+  runtimeFields,
+  sinkFields,
+} from './fields';
 import { mongoFields } from './mongo';
 
-/** `process`: creates learning jobs and reports their progress (read from `learn`'s counts). */
+/**
+ * `process`: creates learning jobs and reports their progress (read from `learn`'s counts).
+ * Starting jobs is rate-limited per client address like writes to `data`; a job costs more than a
+ * write, so the default allows fewer.
+ */
 export const processConfig = z.object({
   ...runtimeFields,
   ...redisFields,
@@ -10,5 +21,6 @@ export const processConfig = z.object({
   ...mongoFields,
   ...sinkFields,
   ...httpFields,
+  ...rateLimitFields(30),
 });
 export type ProcessConfig = z.output<typeof processConfig>;

@@ -1,5 +1,6 @@
 /** How a function is served: the Functions Framework's server behind MultiVAC's guards. */
-export { createFunctionServer, listen, type FunctionServerOptions, type Signature } from './server';
+export { createFunctionServer, type FunctionServerOptions, type Signature } from './server';
+export { listen } from './listen';
 export { runFunction, type RunningFunction } from './main';
 export { readBody, BodyTooLargeError } from './body';
 export { lazy, once } from './lazy';

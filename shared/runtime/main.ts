@@ -2,7 +2,8 @@ import { parseConfig, type Env } from '../config/parse';
 import { runtimeConfig } from '../config/runtime';
 import { createLogger } from '../log/index';
 import { metricsForProcess, startMetricsServer } from '../metrics/index';
-import { createFunctionServer, listen, type Signature } from './server';
+import { listen } from './listen';
+import { createFunctionServer, type Signature } from './server';
 import { startWarmUp } from './warm-up';
 
 export interface RunningFunction {

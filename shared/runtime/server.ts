@@ -5,7 +5,6 @@ import {
   type Server,
   type ServerResponse,
 } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { getTestServer } from '@google-cloud/functions-framework/testing';
 import {
   EventValidationError,
@@ -205,16 +204,4 @@ async function admitEvent(
       ? text
       : raw;
   return event;
-}
-
-/** Listens on `port` (0: any free one) and resolves with the bound port. */
-export async function listen(server: Server, port: number, host = '0.0.0.0'): Promise<number> {
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  return (server.address() as AddressInfo).port;
 }

@@ -275,6 +275,20 @@ describe.skipIf(!runsKubectl).each(overlays())('overlay %s', (overlay) => {
     });
 
     it.each(FUNCTIONS)(
+      '%s: uses Redis only with the settings and CA of a TLS Redis at hand',
+      (name) => {
+        const w = fn(name);
+        if (!main(w).env?.some((e) => e.name === 'REDIS_URL')) return;
+        const refs = (main(w).envFrom ?? []).map((f) => baseName(f.configMapRef?.name ?? ''));
+        expect(refs).toContain('redis-client');
+        const mount = main(w).volumeMounts?.find((m) => m.mountPath === '/etc/multivac/redis-ca');
+        expect(mount).toBeDefined();
+        const volume = w.pod.volumes?.find((v) => v.name === mount!.name);
+        expect(baseName(volume?.configMap?.name ?? '')).toBe('redis-ca');
+      },
+    );
+
+    it.each(FUNCTIONS)(
       "%s: V8's heap limits leave room within the container's memory limit",
       (name) => {
         const container = main(fn(name));

@@ -149,11 +149,13 @@ export function operations(): Operation[] {
       description:
         'Learns every page fed before it, including pages still being fetched. The body, if any, ' +
         'is ignored. The job is recorded before it is queued; if the broker cannot take it, the ' +
-        'answer is `503` and the job is recorded as failed.',
+        'answer is `503` and the job is recorded as failed. Jobs started are limited per client ' +
+        'address.',
       responses: {
         '202': json('the job is queued', schema('JobAccepted'), LOCATION),
         '413': shared('PayloadTooLarge'),
         '415': shared('UnsupportedMediaType'),
+        '429': shared('TooManyRequests'),
         ...BACKEND_ERRORS,
       },
     },

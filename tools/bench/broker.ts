@@ -1,17 +1,17 @@
 /**
  * Broker throughput and latency: events per second and p50/p99 publish-to-delivery latency
- * through the broker (HTTP ingress → XADD → XREADGROUP → HTTP delivery to a trivial subscriber
- * → XACK), one event per request and in batches, next to a raw XADD / XREADGROUP / XACK loop
- * on the same Redis in the same run. Everything runs on this machine: its own redis-server, the
- * broker as its own process, the subscriber and the publishers in this one.
+ * through the broker (HTTP ingress → Lua append → XREADGROUP → HTTP delivery to a trivial
+ * subscriber → XACK), one event per request and in batches, next to two baselines measured in
+ * the same run: the floor of "two HTTP hops, no Redis" (relay.ts: the same POSTs answered 202
+ * and forwarded to the same subscriber with undici, at the same concurrency) and a raw XADD /
+ * XREADGROUP / XACK loop on the same Redis. Everything runs on this machine: its own
+ * redis-server, the broker and the relay as their own processes, the subscriber and the
+ * publishers in this one.
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { performance } from 'node:perf_hooks';
-import { Redis } from 'ioredis';
 import { Pool } from 'undici';
 import {
   freePort,
@@ -20,195 +20,25 @@ import {
   waitUntil,
   type ServerProcess,
 } from '../services/index';
+import {
+  CONCURRENCY,
+  Sink,
+  rawStreams,
+  throughIngress,
+  withCpu,
+  type Measured,
+} from './broker-load';
 import { percentile, ratio } from './stats';
 import type { Benchmark } from './types';
 
 const root = resolve(import.meta.dirname, '../..');
 
-/** Parallel requests (and XADDs) in flight, and parallel deliveries in the broker. */
-const CONCURRENCY = 32;
 const BATCH = 50;
 /** Events per second of the paced runs: well below what either path can take here. */
 const PACE = 500;
 
-interface Measured {
-  events: number;
-  seconds: number;
-  latenciesMs: number[];
-}
-
-/** A subscriber that answers 204 and records when each event arrived, by its `t`. */
-class Sink {
-  readonly latencies: number[] = [];
-  #expected = 0;
-  #done: (() => void) | undefined;
-  readonly server: Server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      res.writeHead(204).end();
-      const { t } = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { t: number };
-      this.latencies.push(performance.now() - t);
-      if (this.latencies.length === this.#expected) this.#done?.();
-    });
-  });
-
-  /** Resolves once `count` more events arrived. */
-  expect(count: number): Promise<void> {
-    this.latencies.length = 0;
-    this.#expected = count;
-    return new Promise((done) => (this.#done = done));
-  }
-}
-
-/** Runs `total` tasks with at most `concurrency` at a time. */
-async function parallel(total: number, concurrency: number, task: (i: number) => Promise<void>) {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(concurrency, total) }, async () => {
-      while (next < total) await task(next++);
-    }),
-  );
-}
-
-/**
- * Starts `total` tasks at a steady `perSecond` whether or not earlier ones finished (an open
- * loop), so that latency is measured without a backlog of the benchmark's own making.
- */
-async function paced(total: number, perSecond: number, task: (i: number) => Promise<void>) {
-  const tick = 10;
-  const perTick = Math.max(1, Math.round((perSecond * tick) / 1000));
-  const running: Promise<void>[] = [];
-  const started = performance.now();
-  for (let i = 0; i < total; i += perTick) {
-    for (let k = i; k < Math.min(total, i + perTick); k++) running.push(task(k));
-    const due = started + ((i + perTick) / perSecond) * 1000;
-    await new Promise((resolve) => setTimeout(resolve, Math.max(0, due - performance.now())));
-  }
-  await Promise.all(running);
-}
-
-const payload = (id: string) => ({
-  specversion: '1.0',
-  id,
-  source: '/multivac/bench',
-  type: 'dev.multivac.bench',
-  datacontenttype: 'application/json',
-});
-
-/**
- * Publishes `events` through the broker, `perRequest` at a time, as fast as it takes them or at
- * `perSecond` requests, and waits for every delivery.
- */
-async function throughBroker(
-  pool: Pool,
-  sink: Sink,
-  events: number,
-  perRequest: number,
-  prefix: string,
-  perSecond?: number,
-): Promise<Measured> {
-  const arrived = sink.expect(events);
-  const started = performance.now();
-  const requests = Math.ceil(events / perRequest);
-  const drive = (task: (r: number) => Promise<void>) =>
-    perSecond ? paced(requests, perSecond, task) : parallel(requests, CONCURRENCY, task);
-  await drive(async (r) => {
-    const ids = Array.from(
-      { length: Math.min(perRequest, events - r * perRequest) },
-      (_, k) => `${prefix}-${r * perRequest + k}`,
-    );
-    const t = performance.now();
-    const response =
-      ids.length === 1
-        ? await pool.request({
-            path: '/',
-            method: 'POST',
-            headers: {
-              'ce-specversion': '1.0',
-              'ce-id': ids[0]!,
-              'ce-source': '/multivac/bench',
-              'ce-type': 'dev.multivac.bench',
-              'content-type': 'application/json',
-            },
-            body: JSON.stringify({ t }),
-          })
-        : await pool.request({
-            path: '/',
-            method: 'POST',
-            headers: { 'content-type': 'application/cloudevents-batch+json' },
-            body: JSON.stringify(ids.map((id) => ({ ...payload(id), data: { t } }))),
-          });
-    await response.body.dump();
-    if (response.statusCode !== 202) throw new Error(`the broker answered ${response.statusCode}`);
-  });
-  await arrived;
-  return {
-    events,
-    seconds: (performance.now() - started) / 1000,
-    latenciesMs: [...sink.latencies],
-  };
-}
-
-/** The same work with bare Redis commands: XADD, XREADGROUP (COUNT 100), XACK. */
-async function rawStreams(
-  url: string,
-  events: number,
-  stream: string,
-  perSecond?: number,
-): Promise<Measured> {
-  const producer = new Redis(url);
-  const consumer = new Redis(url);
-  await producer.call('XGROUP', 'CREATE', stream, 'g', '$', 'MKSTREAM');
-  const latencies: number[] = [];
-  const started = performance.now();
-  const consuming = (async () => {
-    while (latencies.length < events) {
-      const reply = (await consumer.call(
-        'XREADGROUP',
-        'GROUP',
-        'g',
-        'c',
-        'COUNT',
-        100,
-        'BLOCK',
-        1000,
-        'STREAMS',
-        stream,
-        '>',
-      )) as unknown[] | null;
-      if (!reply) continue;
-      const entries = (typeof reply[0] === 'string' ? reply[1] : (reply[0] as unknown[])[1]) as [
-        string,
-        string[],
-      ][];
-      const now = performance.now();
-      for (const [, fields] of entries) {
-        const event = JSON.parse(fields[1]!) as { data: { t: number } };
-        latencies.push(now - event.data.t);
-      }
-      await consumer.call('XACK', stream, 'g', ...entries.map(([id]) => id));
-    }
-  })();
-  const drive = (task: (i: number) => Promise<void>) =>
-    perSecond ? paced(events, perSecond, task) : parallel(events, CONCURRENCY, task);
-  await drive(async (i) => {
-    const t = performance.now();
-    await producer.call(
-      'XADD',
-      stream,
-      '*',
-      'event',
-      JSON.stringify({ ...payload(`raw-${i}`), data: { t } }),
-    );
-  });
-  await consuming;
-  const seconds = (performance.now() - started) / 1000;
-  await producer.call('DEL', stream);
-  producer.disconnect();
-  consumer.disconnect();
-  return { events, seconds, latenciesMs: latencies };
-}
+const perEvent = (seconds: number | undefined, m: Measured) =>
+  seconds === undefined ? '–' : Math.round((seconds * 1e6) / m.events);
 
 const row = (path: string, m: Measured) => ({
   path,
@@ -216,120 +46,212 @@ const row = (path: string, m: Measured) => ({
   'events/s': Math.round(m.events / m.seconds),
   'p50 ms': Number(percentile(m.latenciesMs, 50).toFixed(2)),
   'p99 ms': Number(percentile(m.latenciesMs, 99).toFixed(2)),
+  // The process's own cost per event, which the machine's other load moves less than a rate.
+  'CPU µs/event': perEvent(m.cpuSeconds, m),
+  'Redis CPU µs/event': perEvent(m.redisCpuSeconds, m),
 });
+
+/**
+ * Five triggers, as in production (knative/base/triggers.yaml), each filtering on an event type;
+ * the bench's events are of the one the `bench` trigger takes, so the other four cost the broker
+ * whatever it spends on triggers an event does not go to.
+ */
+function triggerTable(sinkUrl: string): string {
+  const trigger = (name: string, type: string) =>
+    [
+      'apiVersion: eventing.knative.dev/v1',
+      'kind: Trigger',
+      `metadata: {name: ${name}}`,
+      'spec:',
+      `  filter: {attributes: {type: ${type}}}`,
+      `  subscriber: {uri: "${sinkUrl}"}`,
+      '  delivery: {retry: 3, backoffDelay: PT0.1S, timeout: PT5S}',
+    ].join('\n');
+  const others = [1, 2, 3, 4].map((n) => trigger(`other-${n}`, `dev.multivac.other${n}`));
+  return [trigger('bench', 'dev.multivac.bench'), ...others].join('\n---\n');
+}
+
+/** Spawns a TypeScript entry point (through tsx, as the broker runs here) and waits for it. */
+async function spawnTs(
+  name: string,
+  entry: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  dir: string,
+  port: number,
+): Promise<ServerProcess> {
+  const child = spawnServer(
+    process.execPath,
+    ['--import', 'tsx', join(root, entry), ...args],
+    join(dir, `${name}.log`),
+    { PATH: process.env.PATH, ...env },
+  );
+  await waitUntil(
+    name,
+    async () =>
+      (await fetch(`http://127.0.0.1:${port}/readyz`).catch(() => undefined))?.status === 200,
+    { exited: child.exited },
+  );
+  return child;
+}
 
 export const run: Benchmark = async ({ quick }) => {
   const events = quick ? 2_000 : 20_000;
-  const warmup = quick ? 200 : 1_000;
+  // Long enough for the JIT to settle in every process: the broker is a larger program than the
+  // relay, and with 1,000 warm-up events its compilation still weighed on the measured run.
+  const warmup = quick ? 1_000 : 10_000;
+  const pacedEvents = quick ? 1_000 : 5_000;
   const dir = await mkdtemp(join(tmpdir(), 'multivac-bench-broker-'));
   const redis = await startRedis({ dataDir: join(dir, 'redis'), env: { PATH: process.env.PATH } });
   const sink = new Sink();
-  let broker: ServerProcess | undefined;
-  let pool: Pool | undefined;
+  const children: ServerProcess[] = [];
+  const pools: Pool[] = [];
   try {
     await new Promise<void>((ok) => sink.server.listen(0, '127.0.0.1', ok));
     const sinkUrl = `http://127.0.0.1:${(sink.server.address() as AddressInfo).port}/`;
     const table = join(dir, 'triggers.yaml');
-    await writeFile(
-      table,
-      [
-        'apiVersion: eventing.knative.dev/v1',
-        'kind: Trigger',
-        'metadata: {name: bench}',
-        'spec:',
-        `  subscriber: {uri: "${sinkUrl}"}`,
-        '  delivery: {retry: 3, backoffDelay: PT0.1S, timeout: PT5S}',
-      ].join('\n'),
-    );
-    const port = await freePort();
-    broker = spawnServer(
-      process.execPath,
-      ['--import', 'tsx', join(root, 'functions/broker/index.ts')],
-      join(dir, 'broker.log'),
-      {
-        PATH: process.env.PATH,
-        REDIS_URL: redis.url,
-        MULTIVAC_TRIGGERS_FILE: table,
-        MULTIVAC_STREAM: 'bench:events',
-        MULTIVAC_BROKER_HOST: '127.0.0.1',
-        MULTIVAC_CONSUMER_NAME: 'bench',
-        MULTIVAC_DELIVERY_CONCURRENCY: String(CONCURRENCY),
-        PORT: String(port),
-        LOG_LEVEL: 'warn',
-      },
-    );
-    const ingress = `http://127.0.0.1:${port}`;
-    await waitUntil(
-      'broker',
-      async () => (await fetch(`${ingress}/readyz`).catch(() => undefined))?.status === 200,
-      { exited: broker.exited },
-    );
-    pool = new Pool(ingress, { connections: CONCURRENCY });
-
-    await throughBroker(pool, sink, warmup, 1, 'warm');
-    const single = await throughBroker(pool, sink, events, 1, 'single');
-    await throughBroker(pool, sink, warmup, BATCH, 'warm-batch');
-    const batched = await throughBroker(pool, sink, events, BATCH, 'batch');
-    await rawStreams(redis.url, warmup, 'bench:raw-warm');
-    const raw = await rawStreams(redis.url, events, 'bench:raw');
-    const pacedEvents = quick ? 1_000 : 5_000;
-    const steady = await throughBroker(pool, sink, pacedEvents, 1, 'paced', PACE);
-    const rawSteady = await rawStreams(redis.url, pacedEvents, 'bench:raw-paced', PACE);
-
-    const rows = [
-      row('broker, 1 event per request', single),
-      row(`broker, ${BATCH} events per request`, batched),
-      row('raw XADD/XREADGROUP/XACK', raw),
-      row(`broker, paced at ${PACE}/s`, steady),
-      row(`raw, paced at ${PACE}/s`, rawSteady),
+    await writeFile(table, triggerTable(sinkUrl));
+    const [brokerPort, relayPort] = [await freePort(), await freePort()];
+    const [brokerProcess, relayProcess] = [
+      await spawnTs(
+        'broker',
+        'functions/broker/index.ts',
+        [],
+        {
+          REDIS_URL: redis.url,
+          MULTIVAC_TRIGGERS_FILE: table,
+          MULTIVAC_STREAM: 'bench:events',
+          MULTIVAC_BROKER_HOST: '127.0.0.1',
+          MULTIVAC_CONSUMER_NAME: 'bench',
+          MULTIVAC_DELIVERY_CONCURRENCY: String(CONCURRENCY),
+          PORT: String(brokerPort),
+          LOG_LEVEL: 'warn',
+        },
+        dir,
+        brokerPort,
+      ),
+      await spawnTs(
+        'relay',
+        'tools/bench/relay.ts',
+        ['--port', String(relayPort), '--target', sinkUrl, '--concurrency', String(CONCURRENCY)],
+        {},
+        dir,
+        relayPort,
+      ),
     ];
-    const rate = (m: Measured) => m.events / m.seconds;
-    const p = (m: Measured, q: number) => percentile(m.latenciesMs, q);
-    const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
-    const ms = (n: number) => `${n.toFixed(2)} ms`;
-    return {
-      name: 'broker',
-      rows,
-      summary: [
-        {
-          measurement: 'events/s, 1 event per request',
-          value: fmt(rate(single)),
-          baseline: `${fmt(rate(raw))} raw streams`,
-          ratio: ratio(rate(single), rate(raw)),
-        },
-        {
-          measurement: `events/s, ${BATCH} events per request`,
-          value: fmt(rate(batched)),
-          baseline: `${fmt(rate(raw))} raw streams`,
-          ratio: ratio(rate(batched), rate(raw)),
-        },
-        {
-          measurement: `delivery p50 at ${PACE}/s`,
-          value: ms(p(steady, 50)),
-          baseline: `${ms(p(rawSteady, 50))} raw streams`,
-          ratio: ratio(p(steady, 50), p(rawSteady, 50)),
-        },
-        {
-          measurement: `delivery p99 at ${PACE}/s`,
-          value: ms(p(steady, 99)),
-          baseline: `${ms(p(rawSteady, 99))} raw streams`,
-          ratio: ratio(p(steady, 99), p(rawSteady, 99)),
-        },
-      ],
-      notes: [
-        `throughput vs raw streams: ${ratio(rate(single), rate(raw))} (1 per request), ${ratio(rate(batched), rate(raw))} (batches of ${BATCH})`,
-        `latency vs raw streams (1 per request): p50 ${ratio(p(single, 50), p(raw, 50))}, p99 ${ratio(p(single, 99), p(raw, 99))}`,
-        `latency vs raw streams (batches): p50 ${ratio(p(batched, 50), p(raw, 50))}, p99 ${ratio(p(batched, 99), p(raw, 99))}`,
-        `latency vs raw streams at ${PACE} events/s (no backlog): p50 ${ratio(p(steady, 50), p(rawSteady, 50))}, p99 ${ratio(p(steady, 99), p(rawSteady, 99))}`,
-        'at full speed the publishers outrun the deliveries, so those latencies are mostly time queued in the stream',
-        `${CONCURRENCY} requests (or XADDs) in flight, ${CONCURRENCY} parallel deliveries; one trigger; latency = publish call to arrival at the subscriber (raw: XADD call to XREADGROUP reply); broker, subscriber, publishers and Redis share this machine`,
-      ],
-    };
+    children.push(brokerProcess, relayProcess);
+    const broker = new Pool(`http://127.0.0.1:${brokerPort}`, { connections: CONCURRENCY });
+    const relay = new Pool(`http://127.0.0.1:${relayPort}`, { connections: CONCURRENCY });
+    pools.push(broker, relay);
+
+    // Broker and relay alternate, so that whatever else the machine does weighs on both alike.
+    await throughIngress(broker, sink, warmup, 1, 'warm');
+    await throughIngress(relay, sink, warmup, 1, 'relay-warm');
+    const via =
+      (pool: Pool, pid: number) =>
+      (count: number, perRequest: number, prefix: string, perSecond?: number) =>
+        withCpu({ process: pid, redis: redis.process?.pid }, () =>
+          throughIngress(pool, sink, count, perRequest, prefix, perSecond),
+        );
+    const viaBroker = via(broker, brokerProcess.pid);
+    const viaRelay = via(relay, relayProcess.pid);
+    const single = await viaBroker(events, 1, 'single');
+    const relaySingle = await viaRelay(events, 1, 'relay-single');
+    await throughIngress(broker, sink, warmup, BATCH, 'warm-batch');
+    await throughIngress(relay, sink, warmup, BATCH, 'relay-warm-batch');
+    const batched = await viaBroker(events, BATCH, 'batch');
+    const relayBatched = await viaRelay(events, BATCH, 'relay-batch');
+    await rawStreams(redis.url, warmup, 'bench:raw-warm');
+    const onRedis = { redis: redis.process?.pid };
+    const raw = await withCpu(onRedis, () => rawStreams(redis.url, events, 'bench:raw'));
+    const steady = await viaBroker(pacedEvents, 1, 'paced', PACE);
+    const relaySteady = await viaRelay(pacedEvents, 1, 'relay-paced', PACE);
+    const rawSteady = await withCpu(onRedis, () =>
+      rawStreams(redis.url, pacedEvents, 'bench:raw-paced', PACE),
+    );
+
+    return report({
+      single,
+      batched,
+      relaySingle,
+      relayBatched,
+      raw,
+      steady,
+      relaySteady,
+      rawSteady,
+    });
   } finally {
-    await pool?.close();
-    await broker?.stop();
+    await Promise.all(pools.map((p) => p.close()));
+    await Promise.all(children.map((c) => c.stop()));
     await new Promise<void>((ok) => sink.server.close(() => ok()));
     await redis.stop();
     await rm(dir, { recursive: true, force: true });
   }
 };
+
+interface Runs {
+  single: Measured;
+  batched: Measured;
+  relaySingle: Measured;
+  relayBatched: Measured;
+  raw: Measured;
+  steady: Measured;
+  relaySteady: Measured;
+  rawSteady: Measured;
+}
+
+function report(m: Runs) {
+  const rate = (x: Measured) => x.events / x.seconds;
+  const p = (x: Measured, q: number) => percentile(x.latenciesMs, q);
+  const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
+  const ms = (n: number) => `${n.toFixed(2)} ms`;
+  const cpu = (x: Measured) =>
+    x.cpuSeconds === undefined ? '–' : `${Math.round((x.cpuSeconds * 1e6) / x.events)} µs`;
+  const throughput = (what: string, broker: Measured, floor: Measured) => [
+    {
+      measurement: `events/s, ${what}`,
+      value: fmt(rate(broker)),
+      baseline: `${fmt(rate(m.raw))} raw streams`,
+      ratio: ratio(rate(broker), rate(m.raw)),
+    },
+    {
+      measurement: `events/s, ${what}, vs the floor`,
+      value: fmt(rate(broker)),
+      baseline: `${fmt(rate(floor))} two HTTP hops`,
+      ratio: ratio(rate(broker), rate(floor)),
+    },
+  ];
+  const latency = (q: number) => ({
+    measurement: `delivery p${q} at ${PACE}/s`,
+    value: ms(p(m.steady, q)),
+    baseline: `${ms(p(m.relaySteady, q))} two HTTP hops`,
+    ratio: ratio(p(m.steady, q), p(m.relaySteady, q)),
+  });
+  return {
+    name: 'broker',
+    rows: [
+      row('broker, 1 event per request', m.single),
+      row('two HTTP hops, 1 event per request', m.relaySingle),
+      row(`broker, ${BATCH} events per request`, m.batched),
+      row(`two HTTP hops, ${BATCH} events per request`, m.relayBatched),
+      row('raw XADD/XREADGROUP/XACK', m.raw),
+      row(`broker, paced at ${PACE}/s`, m.steady),
+      row(`two HTTP hops, paced at ${PACE}/s`, m.relaySteady),
+      row(`raw, paced at ${PACE}/s`, m.rawSteady),
+    ],
+    summary: [
+      ...throughput('1 event per request', m.single, m.relaySingle),
+      ...throughput(`${BATCH} events per request`, m.batched, m.relayBatched),
+      latency(50),
+      latency(99),
+    ],
+    notes: [
+      `throughput vs raw streams: ${ratio(rate(m.single), rate(m.raw))} (1 per request), ${ratio(rate(m.batched), rate(m.raw))} (batches of ${BATCH}); goal ≥ 0.3× at 1 per request`,
+      `throughput vs two HTTP hops without Redis: ${ratio(rate(m.single), rate(m.relaySingle))} (1 per request), ${ratio(rate(m.batched), rate(m.relayBatched))} (batches of ${BATCH}); goal ≥ 0.8× at 1 per request`,
+      `latency at ${PACE} events/s (no backlog): broker p50 ${ms(p(m.steady, 50))}, p99 ${ms(p(m.steady, 99))} (goal p99 ≤ 10 ms); two hops p99 ${ms(p(m.relaySteady, 99))}; raw p99 ${ms(p(m.rawSteady, 99))}`,
+      `CPU per event (the process's own time): ${cpu(m.single)} broker vs ${cpu(m.relaySingle)} two hops at 1 per request, ${cpu(m.batched)} vs ${cpu(m.relayBatched)} in batches`,
+      'at full speed the publishers outrun the deliveries, so those latencies are mostly time queued in the stream (or in the relay)',
+      `${CONCURRENCY} requests (or XADDs) in flight, ${CONCURRENCY} parallel deliveries; five triggers, one of which takes the events (as production has five, each taking one type); latency = publish call to arrival at the subscriber (raw: XADD call to XREADGROUP reply); broker, relay, subscriber, publishers and Redis share this machine`,
+    ],
+  };
+}

@@ -1,5 +1,5 @@
 /**
- * `npm run deadletters -- list|redrive [--id <entryId>…] [--trigger <name>] [--admin <url>] [--json]`:
+ * `npm run deadletters -- list|redrive [--id <id>…] [--trigger <name>] [--admin <url>] [--json]`:
  * the same command as `multivac deadletters …` (tools/cli/commands/deadletters.ts), kept under its
  * old name.
  */

@@ -10,6 +10,10 @@ async function forward(
   res: ServerResponse,
   options: { path?: string; responseHeaders?: Record<string, string> },
 ): Promise<void> {
+  // A client may leave while its request waits for a start or a slot (the broker killed with
+  // deliveries on their way): its slot must come back at once, not with an answer nobody reads.
+  let gone = false;
+  res.once('close', () => (gone = true));
   let target;
   try {
     target = await fn.acquire();
@@ -17,6 +21,10 @@ async function forward(
     sendProblem(res, 503, `${fn.name} could not be started: ${(err as Error).message}`, {
       headers: { 'retry-after': '5' },
     });
+    return;
+  }
+  if (gone) {
+    fn.release();
     return;
   }
   try {

@@ -1,7 +1,7 @@
 import type { Server } from 'node:http';
 import { join } from 'node:path';
 import { context, type BuildContext } from 'esbuild';
-import { listen } from '../../shared/runtime/server';
+import { listen } from '../../shared/runtime/listen';
 import {
   bundleFunction,
   bundleOptions,

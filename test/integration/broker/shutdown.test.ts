@@ -41,11 +41,10 @@ describe('graceful shutdown', () => {
     await waitFor('three deliveries in flight', () => subscriber.received.length === 3);
 
     expect(await broker.stop()).toBe(0);
-    const [pendingCount] = (await redis.call('XPENDING', broker.stream, 'slow-subscriber')) as [
-      number,
-    ];
+    const { stream } = broker.keys.of('slow-subscriber');
+    const [pendingCount] = (await redis.call('XPENDING', stream, 'slow-subscriber')) as [number];
     expect(pendingCount).toBe(0); // each finished and was acknowledged before the exit
-    const groups = (await redis.call('XINFO', 'GROUPS', broker.stream)) as unknown[][];
+    const groups = (await redis.call('XINFO', 'GROUPS', stream)) as unknown[][];
     expect(groups.map((g) => g[g.indexOf('name') + 1])).toEqual(['slow-subscriber']);
     expect(subscriber.received).toHaveLength(3); // and none was delivered twice
     const logs = await broker.logs();
@@ -60,7 +59,8 @@ describe('graceful shutdown', () => {
   });
 
   it('creates a group again that was deleted from outside, and delivers what comes after', async () => {
-    await redis.call('XGROUP', 'DESTROY', broker.stream, 'slow-subscriber');
+    const { stream } = broker.keys.of('slow-subscriber');
+    await redis.call('XGROUP', 'DESTROY', stream, 'slow-subscriber');
     await waitFor('the group again', async () =>
       (await broker.logs()).includes('the consumer group was deleted from outside'),
     );

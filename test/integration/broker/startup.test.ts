@@ -7,7 +7,7 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRedis, type RedisService } from '../../../tools/services/index';
 import { servers, uniquePrefix } from '../../support/isolation';
-import { startBrokerProcess, triggerTable } from './support';
+import { cloudEvent, publish, startBrokerProcess, triggerTable } from './support';
 
 /** Start-up: a bad table or environment stops the broker; risky Redis settings are named. */
 const run = promisify(execFile);
@@ -64,18 +64,30 @@ describe('start-up', () => {
     expect(stderr).toContain('MULTIVAC_DELIVERY_CONCURRENCY');
   });
 
-  describe('with a Redis that may evict and a group no trigger owns', () => {
+  describe('with a Redis that may evict, a retired trigger and the single-stream layout', () => {
     let redis: RedisService;
     beforeAll(async () => {
       redis = await startRedis({ dataDir: join(dir, 'redis'), env: { PATH: process.env.PATH } });
     });
     afterAll(() => redis?.stop());
 
-    it('warns about both, and leaves the group alone', async () => {
+    it('warns about each, and leaves their keys alone', async () => {
       const stream = uniquePrefix('broker-startup');
       const client = new Redis(redis.url);
+      // The table had a trigger that a later table drops, with an event still in its stream.
+      const before = await startBrokerProcess({
+        redisUrl: redis.url,
+        stream,
+        triggers: [
+          { name: 'current', subscriber: 'http://127.0.0.1:9/', filter: { type: 'test.current' } },
+          { name: 'retired-trigger', subscriber: 'http://127.0.0.1:9/', retry: 1000 },
+        ],
+      });
+      expect(await publish(before.ingress, [cloudEvent('left', 'test.retired')])).toBe(202);
+      await before.dispose();
+      // And the stream of the layout before per-trigger streams still has a group.
+      await client.call('XGROUP', 'CREATE', stream, 'old-trigger', '$', 'MKSTREAM');
       await client.call('CONFIG', 'SET', 'maxmemory-policy', 'allkeys-lru');
-      await client.call('XGROUP', 'CREATE', stream, 'retired-trigger', '$', 'MKSTREAM');
       const broker = await startBrokerProcess({
         redisUrl: redis.url,
         stream,
@@ -84,16 +96,25 @@ describe('start-up', () => {
       try {
         const logs = await broker.logs();
         expect(logs).toMatch(/"policy":"allkeys-lru".*may evict keys without a TTL/);
-        expect(logs).toMatch(/"group":"retired-trigger".*has no trigger/);
-        expect((await broker.stats()).triggers.map((t) => t.name)).toEqual(['current']);
+        expect(logs).toMatch(
+          /"trigger":"retired-trigger".*"length":1.*no longer in the table still has a stream/,
+        );
+        expect(logs).toMatch(/"group":"old-trigger".*the stream of the single-stream layout/);
+        const stats = await broker.stats();
+        expect(stats.triggers.map((t) => t.name)).toEqual(['current']);
+        expect((stats as unknown as { otherGroups: string[] }).otherGroups).toEqual([
+          'retired-trigger',
+        ]);
       } finally {
         await broker.dispose();
       }
-      const groups = (await client.call('XINFO', 'GROUPS', stream)) as unknown[][];
-      expect(groups.map((g) => g[g.indexOf('name') + 1]).sort()).toEqual([
-        'current',
-        'retired-trigger',
-      ]);
+      const groupsOf = async (key: string) =>
+        ((await client.call('XINFO', 'GROUPS', key)) as unknown[][]).map(
+          (g) => g[g.indexOf('name') + 1],
+        );
+      expect(await groupsOf(broker.keys.of('retired-trigger').stream)).toEqual(['retired-trigger']);
+      expect(await client.xlen(broker.keys.of('retired-trigger').stream)).toBe(1);
+      expect(await groupsOf(stream)).toEqual(['old-trigger']);
       client.disconnect();
     });
   });

@@ -14,6 +14,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { stringify } from 'yaml';
+import { brokerKeys, type BrokerKeys } from '../../../functions/broker/keys';
 import {
   freePort,
   spawnServer,
@@ -34,10 +35,19 @@ export interface Received {
   readonly at: number;
 }
 
-/** What a subscriber answers: a status (and optional headers and body), or 'hang'. */
+/**
+ * What a subscriber answers: a status (and optional headers and body, sent after `delayMs` or
+ * once `after` settles), or 'hang'.
+ */
 export type Answer =
   | number
-  | { status: number; headers?: Record<string, string>; body?: string; delayMs?: number }
+  | {
+      status: number;
+      headers?: Record<string, string>;
+      body?: string;
+      delayMs?: number;
+      after?: Promise<unknown>;
+    }
   | 'hang';
 
 export interface Subscriber {
@@ -106,9 +116,11 @@ function respond(res: ServerResponse, answer: Answer): void {
     headers = {},
     body = '',
     delayMs = 0,
+    after,
   } = typeof answer === 'number' ? { status: answer } : answer;
   const send = () => res.writeHead(status, headers).end(body);
-  if (delayMs > 0) setTimeout(send, delayMs);
+  if (after) void after.finally(send);
+  else if (delayMs > 0) setTimeout(send, delayMs);
   else send();
 }
 
@@ -177,6 +189,8 @@ export interface BrokerUnderTest {
   readonly admin: string;
   readonly metrics: string;
   readonly stream: string;
+  /** Its Redis keys (each trigger's stream: `keys.of(name).stream`). */
+  readonly keys: BrokerKeys;
   /** The broker's log so far (JSON lines). */
   logs(): Promise<string>;
   stats(): Promise<Stats>;
@@ -266,6 +280,7 @@ export async function startBrokerProcess(options: BrokerOptions): Promise<Broker
     admin,
     metrics,
     stream: options.stream,
+    keys: brokerKeys(options.stream),
     logs: () => readFile(logFile, 'utf8'),
     stats: () => getJson<Stats>(`${admin}/stats`),
     async deadLetters(trigger) {

@@ -22,23 +22,26 @@ let sink: EventSink;
 let redis: RedisHandle;
 let counts: FanIn;
 let fn: RunningTestFunction;
+/** Two learning jobs a minute per client address. */
+let limited: RunningTestFunction;
 let store: Store;
 let db: Db;
 
 beforeAll(async () => {
   sink = await startEventSink();
-  http(
-    'process',
-    processFunction({
-      MONGODB_URI: servers().mongoUri,
-      MONGODB_DB: dbName,
-      K_SINK: sink.url,
-      REDIS_URL: servers().redisUrl,
-      MULTIVAC_CACHE_PREFIX: prefix,
-      LOG_LEVEL: 'silent',
-    }),
-  );
+  const env = (extra: Record<string, string> = {}) => ({
+    MONGODB_URI: servers().mongoUri,
+    MONGODB_DB: dbName,
+    K_SINK: sink.url,
+    REDIS_URL: servers().redisUrl,
+    MULTIVAC_CACHE_PREFIX: prefix,
+    LOG_LEVEL: 'silent',
+    ...extra,
+  });
+  http('process', processFunction(env()));
   fn = await serveFunction('process', 'http');
+  http('process-limited', processFunction(env({ MULTIVAC_RATE_LIMIT_PER_MINUTE: '2' })));
+  limited = await serveFunction('process-limited', 'http');
   redis = createRedis(servers().redisUrl);
   counts = createFanIn({ redis, prefix });
   store = createStore({ uri: servers().mongoUri, dbName });
@@ -46,6 +49,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await fn.close();
+  await limited.close();
   await sink.close();
   await db.dropDatabase().catch(() => {});
   await store.close();
@@ -155,5 +159,25 @@ describe('process through the Functions Framework', () => {
     const res = await fetch(fn.url + path, { method });
     expect(res.status).toBe(status);
     expect(res.headers.get('content-type')).toBe('application/problem+json');
+  });
+
+  it('limits learning jobs per client address with 429 and Retry-After, and starts none past it', async () => {
+    const start = (client: string) =>
+      fetch(`${limited.url}/multivac`, {
+        method: 'POST',
+        headers: { 'x-forwarded-for': client },
+      });
+    expect((await start('203.0.113.20')).status).toBe(202);
+    expect((await start('203.0.113.20')).status).toBe(202);
+    const jobsBefore = await collections(db).jobs.countDocuments();
+    const refused = await start('203.0.113.20');
+    expect(refused.status).toBe(429);
+    expect(refused.headers.get('content-type')).toBe('application/problem+json');
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(await refused.text()).toContain('learning jobs a minute');
+    expect(await collections(db).jobs.countDocuments()).toBe(jobsBefore);
+    expect(sink.events).toHaveLength(2);
+    // Another client has a window of its own.
+    expect((await start('203.0.113.21')).status).toBe(202);
   });
 });

@@ -17,6 +17,7 @@ import {
   feedAndLearn,
   faultStackForFile,
   streamMark,
+  type StreamMark,
   verifyLearning,
   withFaults,
 } from './support/stack';
@@ -29,7 +30,7 @@ const between = seededBetween(seed);
 const TEST_TIMEOUT_MS = 240_000;
 
 const fs = faultStackForFile({ label: 'redis' });
-const marks: { length: number; lastId: string }[] = [];
+const marks: StreamMark[] = [];
 
 /** Stops Redis (SIGTERM), keeps it down for `downMs`, starts it again on the same port and data. */
 async function restartRedis(downMs: number): Promise<string> {
@@ -37,7 +38,7 @@ async function restartRedis(downMs: number): Promise<string> {
   marks.push(mark);
   const pid = fs().stack.services.redis.process!.pid;
   await fs().stack.services.redis.restart!({ signal: 'SIGTERM', downMs });
-  return `Redis pid ${pid} restarted (down ${downMs} ms, stream ${mark.length} entries)`;
+  return `Redis pid ${pid} restarted (down ${downMs} ms, streams ${mark.length} entries)`;
 }
 
 describe('Redis restarted mid-run', () => {
@@ -59,7 +60,7 @@ describe('Redis restarted mid-run', () => {
 
       expect(fired, 'both restarts happened before the job ended').toHaveLength(faults.length);
       // AOF: every entry Redis held when it was stopped is still there.
-      for (const mark of marks) expect(await entriesUpTo(fs(), mark.lastId)).toBe(mark.length);
+      for (const mark of marks) expect(await entriesUpTo(fs(), mark)).toBe(mark.length);
       // And the broker took events after the last restart (so it reconnected).
       const end = await streamMark(fs());
       expect(end.length).toBeGreaterThan(marks.at(-1)!.length);

@@ -33,9 +33,11 @@ async function listAll(api: Api, trigger?: string): Promise<DeadLetter[]> {
 
 function table(items: readonly DeadLetter[]): string[] {
   if (items.length === 0) return ['no dead letters'];
+  // Never cut an id: it is what `redrive --id` takes (`<trigger>:<stream id>`).
+  const idWidth = Math.max(11, ...items.map((d) => d.id.length));
   const header = row(
     [
-      ['DEAD LETTER', 20],
+      ['DEAD LETTER', idWidth],
       ['TRIGGER', 26],
       ['KIND', 11],
       ['TRIES', 5],
@@ -46,7 +48,7 @@ function table(items: readonly DeadLetter[]): string[] {
   const lines = items.map((d) =>
     row(
       [
-        [d.id, 20],
+        [d.id, idWidth],
         [d.trigger, 26],
         [d.kind, 11],
         [d.attempts, 5],
@@ -74,7 +76,7 @@ export function addDeadletters(program: Command, cli: Cli): void {
     .description("list or re-drive the broker's dead letters (its admin API)");
   const common = (command: Command) =>
     command
-      .option('--id <entryId...>', 'only these dead letters')
+      .option('--id <id...>', 'only these dead letters (ids as listed: <trigger>:<stream id>)')
       .option('--trigger <name>', 'only the dead letters of this trigger')
       .option(
         '--admin <url>',

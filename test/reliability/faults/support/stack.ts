@@ -262,6 +262,9 @@ export interface TriggerStats {
   name: string;
   subscriber: string;
   filter: Record<string, string>;
+  /** The trigger's own stream and dead-letter stream (Redis keys). */
+  stream: string;
+  deadLetterStream: string;
   pending: number | null;
   lag: number | null;
 }
@@ -395,10 +398,10 @@ export interface Reconciliation {
 }
 
 /**
- * published = delivered + dead-lettered, per trigger, from what survives every fault: the stream
- * itself (never trimmed in these tests) for what was published, the recording proxy for what the
- * subscribers answered 2xx, the dead-letter stream for the rest. Also: nothing pending, nothing
- * unread.
+ * published = delivered + dead-lettered, per trigger, from what survives every fault: the
+ * trigger's stream (never trimmed in these tests) for what was published to it, the recording
+ * proxy for what the subscribers answered 2xx, its dead-letter stream for the rest. Also: nothing
+ * pending, nothing unread.
  */
 export async function reconcile(fs: FaultStack): Promise<Reconciliation> {
   const stats = await brokerStats(fs.stack.adminUrl);
@@ -407,29 +410,28 @@ export async function reconcile(fs: FaultStack): Promise<Reconciliation> {
     expect(t.lag ?? 0, `${t.name} lag`).toBe(0);
   }
   const redis = fs.redis();
-  const entries = (await redis.xrange(fs.stream, '-', '+')) as [string, string[]][];
-  const events = entries.map(([, fields]) => {
-    const json = fields[fields.indexOf('event') + 1] ?? '{}';
-    return JSON.parse(json) as { type: string; source: string; id: string };
-  });
-  const letters = (await redis.xrange(`${fs.stream}:deadletter`, '-', '+')) as [string, string[]][];
-  const lettersOf = (name: string) =>
-    letters.filter(([, f]) => f[f.indexOf('trigger') + 1] === name).length;
+  const eventsOf = async (stream: string) =>
+    ((await redis.xrange(stream, '-', '+')) as [string, string[]][]).map(([, fields]) => {
+      const json = fields[fields.indexOf('event') + 1] ?? '{}';
+      return JSON.parse(json) as { type: string; source: string; id: string };
+    });
 
-  const triggers = stats.triggers.map((t) => {
-    const type = t.filter.type!;
-    const published = events.filter((e) => e.type === type);
-    const delivered = deliveredKeys(fs.ledger.attempts, type);
-    const missing = published.filter((e) => !delivered.has(`${e.source} ${e.id}`));
-    const deadLettered = lettersOf(t.name);
-    return {
-      name: t.name,
-      published: published.length,
-      delivered: published.length - missing.length,
-      deadLettered,
-      lost: Math.max(0, missing.length - deadLettered),
-    };
-  });
+  const triggers = await Promise.all(
+    stats.triggers.map(async (t) => {
+      const type = t.filter.type!;
+      const published = await eventsOf(t.stream);
+      const delivered = deliveredKeys(fs.ledger.attempts, type);
+      const missing = published.filter((e) => !delivered.has(`${e.source} ${e.id}`));
+      const deadLettered = await redis.xlen(t.deadLetterStream);
+      return {
+        name: t.name,
+        published: published.length,
+        delivered: published.length - missing.length,
+        deadLettered,
+        lost: Math.max(0, missing.length - deadLettered),
+      };
+    }),
+  );
   const sum = (k: 'published' | 'delivered' | 'deadLettered' | 'lost') =>
     triggers.reduce((s, t) => s + t[k], 0);
   const figures = ledgerFigures(fs.ledger.attempts);
@@ -448,11 +450,11 @@ export async function reconcile(fs: FaultStack): Promise<Reconciliation> {
   };
 }
 
-/** Broker metrics: for every trigger, every entry of the stream is delivered, filtered or dead-lettered. */
+/** Broker metrics: for every trigger, what was appended to its stream, delivered and dead-lettered. */
 export async function reconcileMetrics(fs: FaultStack): Promise<{
   published: number;
   retried: number;
-  perTrigger: { name: string; delivered: number; filtered: number; deadLettered: number }[];
+  perTrigger: { name: string; published: number; delivered: number; deadLettered: number }[];
 }> {
   const values = await scrape(fs.stack.broker.metricsUrl);
   const stats = await brokerStats(fs.stack.adminUrl);
@@ -461,8 +463,8 @@ export async function reconcileMetrics(fs: FaultStack): Promise<{
     const label = `trigger="${t.name}"`;
     return {
       name: t.name,
+      published: metric(values, 'multivac_broker_published_total', label),
       delivered: metric(values, 'multivac_broker_delivered_total', label),
-      filtered: metric(values, 'multivac_broker_filtered_total', label),
       deadLettered: metric(values, 'multivac_broker_deadlettered_total', label),
     };
   });
@@ -549,14 +551,29 @@ export async function killFunction(fs: FaultStack, name: string): Promise<string
   return `${name} pid ${pid}`;
 }
 
-/** Redis's own view of the stream: its length and last id, read atomically (XINFO STREAM). */
-export async function streamMark(fs: FaultStack): Promise<{ length: number; lastId: string }> {
-  const info = (await fs.redis().call('XINFO', 'STREAM', fs.stream)) as unknown[];
-  const field = (name: string) => info[info.indexOf(name) + 1];
-  return { length: Number(field('length')), lastId: String(field('last-generated-id')) };
+/** Where the triggers' streams were: their entries in all, and each one's last id. */
+export interface StreamMark {
+  length: number;
+  lastIds: Record<string, string>;
 }
 
-/** Entries of the stream up to and including `lastId`. */
-export async function entriesUpTo(fs: FaultStack, lastId: string): Promise<number> {
-  return ((await fs.redis().xrange(fs.stream, '-', lastId)) as unknown[]).length;
+/** Redis's own view of every trigger's stream: length and last id, each read atomically (XINFO STREAM). */
+export async function streamMark(fs: FaultStack): Promise<StreamMark> {
+  const streams = (await brokerStats(fs.stack.adminUrl)).triggers.map((t) => t.stream);
+  const mark: StreamMark = { length: 0, lastIds: {} };
+  for (const stream of streams) {
+    const info = (await fs.redis().call('XINFO', 'STREAM', stream)) as unknown[];
+    const field = (name: string) => info[info.indexOf(name) + 1];
+    mark.length += Number(field('length'));
+    mark.lastIds[stream] = String(field('last-generated-id'));
+  }
+  return mark;
+}
+
+/** Entries of the triggers' streams up to and including the ids of `mark`. */
+export async function entriesUpTo(fs: FaultStack, mark: StreamMark): Promise<number> {
+  let count = 0;
+  for (const [stream, lastId] of Object.entries(mark.lastIds))
+    count += ((await fs.redis().xrange(stream, '-', lastId)) as unknown[]).length;
+  return count;
 }

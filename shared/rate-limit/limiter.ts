@@ -1,19 +1,22 @@
 import type { RateLimiterAbstract, RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
-import type { RedisHandle } from '../../shared/redis/index';
-import { HttpError } from '../../shared/http/index';
-import type { Logger } from '../../shared/log/index';
+import type { RedisHandle } from '../redis/index';
+import { HttpError } from '../http/index';
+import type { Logger } from '../log/index';
 
 export interface RateLimitOptions {
   redis: RedisHandle;
   perMinute: number;
   keyPrefix: string;
+  /** What is counted, in the 429's text ("writes", "learning jobs"). */
+  what?: string;
   log: Logger;
   /** After Redis could not be reached, how long writes are counted in memory before trying again. */
   retryRedisMs?: number;
 }
 
 /**
- * Writes to `/multivac/data` per client address: a fixed one-minute window counted in Redis, so
+ * Requests per client address (writes to `/multivac/data`, learning jobs started with
+ * `POST /multivac`): a fixed one-minute window counted in Redis, so
  * every replica shares it. Whenever Redis cannot be used — unreachable from the first write on, or
  * failing later — each process counts in its own in-memory window instead (rate-limiter-flexible's
  * insurance limiter): the limit gets looser by the number of replicas, never open.
@@ -22,6 +25,7 @@ export function createRateLimit({
   redis,
   perMinute,
   keyPrefix,
+  what = 'writes',
   log,
   retryRedisMs = 5000,
 }: RateLimitOptions): (key: string) => Promise<void> {
@@ -67,7 +71,7 @@ export function createRateLimit({
       const seconds = Math.max(1, Math.ceil((rejection as RateLimiterRes).msBeforeNext / 1000));
       throw new HttpError(
         429,
-        `more than ${perMinute} writes a minute from this address; retry in ${seconds} s`,
+        `more than ${perMinute} ${what} a minute from this address; retry in ${seconds} s`,
         { 'retry-after': String(seconds) },
       );
     }
