@@ -22,16 +22,17 @@ export interface WaitRegistry {
  * acknowledgement and the event registers them again; and `#epoch`, written with them (or when
  * MongoDB shows that nobody waits) and never removed, tells a Redis that lost everything
  * (→ 'unknown') from one where nobody waits.
+ * No registration has a TTL: Redis evicts only keys that have one (`volatile-lru`), and one
+ * evicted while `#epoch` stays would read as "nobody waits", leaving its job waiting forever. A job
+ * releases its registrations when it plans.
  * The braces keep all of them in one hash slot of a Redis Cluster.
  */
 export function createWaitRegistry({
   redis,
   prefix,
-  ttlSeconds = 7 * 24 * 3600,
 }: {
   redis: RedisHandle;
   prefix: string;
-  ttlSeconds?: number;
 }): WaitRegistry {
   const key = (sourceId: string) => `${prefix}:{waits}:${sourceId}`;
   const epoch = `${prefix}:{waits}:#epoch`;
@@ -39,7 +40,7 @@ export function createWaitRegistry({
     async register(jobId, sourceIds) {
       if (sourceIds.length === 0) return;
       const pipeline = (await redis.client()).pipeline();
-      for (const id of sourceIds) pipeline.set(key(id), jobId, 'EX', ttlSeconds);
+      for (const id of sourceIds) pipeline.set(key(id), jobId);
       pipeline.set(epoch, '1');
       for (const [err] of (await pipeline.exec()) ?? []) if (err) throw err;
     },
