@@ -156,4 +156,35 @@ describe('FunctionProcess', () => {
     });
     await expect(fn.acquire()).rejects.toThrow(/exited during start-up/);
   });
+
+  it('starts again on fresh ports when its port was taken before it could bind it', async () => {
+    // The first start finds its port taken (as when an outgoing connection got it as its local
+    // port after the stack chose it); the second binds.
+    const flaky = join(dir, 'flaky.cjs');
+    const marker = join(dir, 'flaky-tried');
+    await writeFile(
+      flaky,
+      `const fs = require('node:fs');
+if (!fs.existsSync(${JSON.stringify(marker)})) {
+  fs.writeFileSync(${JSON.stringify(marker)}, '');
+  console.error('Error: listen EADDRINUSE: address already in use 127.0.0.1:' + process.env.PORT);
+  process.exit(1);
+}
+${SERVER}`,
+    );
+    const own: string[] = [];
+    const fn = new FunctionProcess({
+      name: 'f',
+      bundle: flaky,
+      port: await freePort(),
+      env: process.env,
+      idleMs: 0,
+      warm: false,
+      out: (l) => own.push(l),
+    });
+    expect(await call(fn)).toMatch(/^\d+:1$/);
+    expect(own.some((l) => l.includes('its port was taken meanwhile'))).toBe(true);
+    expect(fn.starts).toBe(1);
+    await fn.stop();
+  });
 });

@@ -33,6 +33,13 @@ process.once('exit', () => {
   for (const child of alive) child.kill('SIGKILL');
 });
 
+/** A start-up that failed because a port was taken: worth another try on fresh ports. */
+class AddressInUse extends Error {
+  constructor() {
+    super('address in use');
+  }
+}
+
 /** `port` when nothing listens on it, else a free one. */
 async function stillFree(port: number): Promise<number> {
   return (await isListening(port)) ? freePort() : port;
@@ -133,13 +140,36 @@ export class FunctionProcess {
   }
 
   private async spawn(): Promise<void> {
-    const { name, bundle, env, out } = this.options;
     this.state = 'starting';
     const started = performance.now();
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.spawnOnce(attempt > 1);
+        break;
+      } catch (err) {
+        // A port chosen free can be taken before the function binds it: most often as the local
+        // port of some process's outgoing connection, which no "is anyone listening" check sees.
+        if (!(err instanceof AddressInUse) || attempt === 3) throw err;
+        this.options.out(`${this.name.padEnd(10)}| its port was taken meanwhile; new ports`);
+      }
+    }
+    this.state = 'running';
+    this.starts++;
+    this.options.onStarted?.(this.name, Math.round(performance.now() - started));
+    this.armIdle();
+  }
+
+  private async spawnOnce(freshPorts: boolean): Promise<void> {
+    const { name, bundle, env, out } = this.options;
     // A scaled-to-zero function's ports were free when the stack chose them, minutes ago; another
     // program may hold them now (and might even answer /readyz). Take fresh ones if so.
+    if (freshPorts) this.target.port = await freePort();
     const port = await this.portToUse();
-    const metricsPort = env.METRICS_PORT ? await stillFree(Number(env.METRICS_PORT)) : undefined;
+    const metricsPort = env.METRICS_PORT
+      ? freshPorts
+        ? await freePort()
+        : await stillFree(Number(env.METRICS_PORT))
+      : undefined;
     this.metricsPort = metricsPort;
     const child = spawn(process.execPath, [...(this.options.nodeArgs ?? []), bundle], {
       env: {
@@ -151,9 +181,15 @@ export class FunctionProcess {
     });
     this.child = child;
     alive.add(child);
-    pipeLines(child.stdout, name, out);
-    pipeLines(child.stderr, name, out);
+    let addressInUse = false;
+    const watch = (line: string) => {
+      if (line.includes('EADDRINUSE')) addressInUse = true;
+      out(line);
+    };
+    pipeLines(child.stdout, name, watch);
+    pipeLines(child.stderr, name, watch);
     let died = false;
+    const closed = new Promise((resolve) => child.once('close', resolve));
     this.exited = new Promise((resolve) =>
       child.once('exit', (code, signal) => {
         died = true;
@@ -170,7 +206,12 @@ export class FunctionProcess {
     );
     const deadline = Date.now() + 30_000;
     for (;;) {
-      if (died) throw new Error(`${name} exited during start-up (see its log lines above)`);
+      if (died) {
+        // Its last lines may still be on their way through the pipes.
+        await Promise.race([closed, new Promise((r) => setTimeout(r, 1000))]);
+        if (addressInUse) throw new AddressInUse();
+        throw new Error(`${name} exited during start-up (see its log lines above)`);
+      }
       if ((await ready(port)) && !died) break;
       if (Date.now() > deadline) {
         child.kill('SIGKILL');
@@ -178,10 +219,6 @@ export class FunctionProcess {
       }
       await new Promise((r) => setTimeout(r, 15));
     }
-    this.state = 'running';
-    this.starts++;
-    this.options.onStarted?.(name, Math.round(performance.now() - started));
-    this.armIdle();
   }
 
   /** The function's port, or a fresh one when something else holds it now. */
