@@ -24,11 +24,13 @@ export interface AnswerSourceDeps {
   maxAgeMs?: number;
   log: Logger;
   now?: () => number;
+  /** Observes each answer read into memory: the one served from then on. */
+  onRead?: (answer: AnswerView) => void;
 }
 
 export interface AnswerSource {
-  /** The current answer, prepared for sending. */
-  current(): Promise<ServedAnswer>;
+  /** The current answer, prepared for sending: at once when memory holds it fresh. */
+  current(): ServedAnswer | Promise<ServedAnswer>;
   /** Subscribes to the answer's announcements (once; also done by the first current()). */
   subscribe(): Promise<void>;
 }
@@ -49,6 +51,7 @@ export function answerSource({
   maxAgeMs = 60_000,
   log,
   now = () => performance.now(),
+  onRead,
 }: AnswerSourceDeps): AnswerSource {
   const memory = new AnswerMemory<ServedAnswer>(maxStaleMs, maxAgeMs);
   let reading: Promise<ServedAnswer> | undefined;
@@ -70,6 +73,7 @@ export function answerSource({
       return null;
     });
     const served = servedAnswer(cached ?? (await fromMongo()));
+    onRead?.(served.view);
     // As of when the read began: an announcement that came while it ran is not overlooked.
     memory.set(served, Number(served.view.knowledgeVersion), startedAt);
     return served;
@@ -108,10 +112,10 @@ export function answerSource({
 
   return {
     subscribe: ensureSubscribed,
-    async current() {
+    current() {
       // maxStaleMs 0: no memory at all, every request asks Redis.
       if (maxStaleMs > 0) {
-        void ensureSubscribed();
+        if (!subscribing) void ensureSubscribed();
         const held = memory.get(now());
         if (held) return held;
       }

@@ -31,11 +31,9 @@ export function questionFunction(env?: Env): HttpFunction {
     ttlSeconds: config.MULTIVAC_CACHE_TTL_SECONDS,
     maxStaleMs: config.MULTIVAC_ANSWER_MAX_STALE_MS,
     log,
+    onRead: (answer) => confidence.set(answer.confidence),
   });
-  afterListening(() => answers.current());
-  const routes = questionRoutes({
-    currentAnswer: answers.current,
-    onServed: (answer) => confidence.set(answer.confidence),
-  });
+  afterListening(async () => answers.current());
+  const routes = questionRoutes({ currentAnswer: answers.current });
   return createRouter(routes, { log, metrics, projectId: config.GOOGLE_CLOUD_PROJECT });
 }

@@ -57,82 +57,147 @@ export interface RouterOptions {
  * An HTTP function body from a route table: 404 and 405 (with `Allow`) as problem+json, HEAD
  * served by GET routes, HttpErrors turned into problems, anything unexpected into a logged 500
  * that never takes the process down, and one metric and one log line per request.
+ *
+ * A handler that answers synchronously is run without a promise: the Functions Framework runs
+ * every request in a `domain`, whose async hooks make each promise a request creates cost an
+ * init and a destroy hook (and garbage), which on a cached `GET /multivac` was most of what the
+ * router added to the framework's own cost. For the same reason a request allocates one object
+ * here (its `Exchange`, which is also the handler's context), not a set of closures.
  */
 export function createRouter<
   Req extends IncomingMessage = IncomingMessage,
   Res extends ServerResponse = ServerResponse,
 >(
   routes: readonly Route<Req, Res>[],
-  { log, metrics, projectId }: RouterOptions,
-): (req: Req, res: Res) => Promise<void> {
+  options: RouterOptions,
+): (req: Req, res: Res) => Promise<void> | void {
   const table = routes.map(compile);
-  return async (req, res) => {
-    const started = performance.now();
-    const path = (req.url ?? '/').split('?')[0]!;
-    const method = req.method === 'HEAD' ? 'GET' : (req.method ?? 'GET');
-    // Made on first use: pino serializes a child's bindings when it is made, which the many
-    // requests that log nothing should not pay for.
-    let requestLog: Logger | undefined;
-    const reqLog = () => (requestLog ??= requestLogger(log, req.headers, projectId));
-    let routeLabel = 'unmatched';
+  return (req, res) => {
+    const exchange = new Exchange(req, res, options);
+    let answered: Promise<void> | void;
     try {
-      if (path === undefined)
-        throw new HttpError(400, 'the request path is not valid percent-encoding');
-      const onPath = table.filter((c) => c.pattern.test(path));
-      if (!onPath.length) throw new HttpError(404, `no resource at ${path}`);
-      const match = onPath.find((c) => c.route.method === method);
-      if (!match) {
-        const allow = [
-          ...new Set(
-            onPath.map((c) => c.route.method).flatMap((m) => (m === 'GET' ? ['GET', 'HEAD'] : [m])),
-          ),
-        ];
-        throw new HttpError(
-          405,
-          `${req.method} is not allowed on ${path}; use ${allow.join(', ')}`,
-          { allow: allow.join(', ') },
-        );
-      }
-      routeLabel = match.route.path;
-      const values = match.pattern.exec(path)!.slice(1);
-      const params = Object.fromEntries(
-        match.names.map((name, i) => [name, decodeSegment(values[i]!)]),
-      );
-      await match.route.handler({
-        req,
-        res,
-        params,
-        get log() {
-          return reqLog();
-        },
-      });
+      const { compiled, params } = matchRoute(table, req.method, exchange.path);
+      exchange.route = compiled.route.path;
+      exchange.params = params;
+      answered = compiled.route.handler(exchange);
     } catch (err) {
-      if (err instanceof HttpError) {
-        sendProblem(res, err.status, err.detail, {
-          headers: { ...err.headers },
-          instance: path,
-          extensions: { ...err.extensions },
-        });
-      } else if (isUnavailable(err)) {
-        reqLog().warn({ err }, 'a backing service is unavailable');
-        sendProblem(res, 503, 'a backing service is unavailable; retry shortly', {
-          headers: { 'retry-after': String(RETRY_AFTER_SECONDS) },
-          instance: path,
-        });
-      } else {
-        reqLog().error({ err }, 'request failed');
-        sendProblem(res, 500, 'the request could not be completed; it has been logged');
-      }
-    } finally {
-      const seconds = (performance.now() - started) / 1000;
-      metrics?.observeHttp(routeLabel, req.method ?? 'GET', res.statusCode, seconds);
-      if (log.isLevelEnabled('debug'))
-        reqLog().debug(
-          { method: req.method, path, status: res.statusCode, ms: Math.round(seconds * 1000) },
-          'request',
-        );
+      exchange.fail(err);
+      return exchange.done();
     }
+    if (!answered) return exchange.done();
+    return answered.then(
+      () => exchange.done(),
+      (err: unknown) => {
+        exchange.fail(err);
+        exchange.done();
+      },
+    );
   };
+}
+
+const NO_PARAMS: Readonly<Record<string, string>> = Object.freeze({});
+
+/** One request on its way through the router, and the context its handler gets. */
+class Exchange<Req extends IncomingMessage, Res extends ServerResponse> implements RouteContext<
+  Req,
+  Res
+> {
+  readonly started = performance.now();
+  readonly path: string;
+  route = 'unmatched';
+  params = NO_PARAMS;
+  #log: Logger | undefined;
+
+  constructor(
+    readonly req: Req,
+    readonly res: Res,
+    private readonly options: RouterOptions,
+  ) {
+    this.path = (req.url ?? '/').split('?')[0]!;
+  }
+
+  /** Made on first use: pino serializes a child's bindings when it is made, which the many
+   * requests that log nothing should not pay for. */
+  get log(): Logger {
+    return (this.#log ??= requestLogger(
+      this.options.log,
+      this.req.headers,
+      this.options.projectId,
+    ));
+  }
+
+  fail(err: unknown): void {
+    const { res, path } = this;
+    if (err instanceof HttpError) {
+      sendProblem(res, err.status, err.detail, {
+        headers: { ...err.headers },
+        instance: path,
+        extensions: { ...err.extensions },
+      });
+    } else if (isUnavailable(err)) {
+      this.log.warn({ err }, 'a backing service is unavailable');
+      sendProblem(res, 503, 'a backing service is unavailable; retry shortly', {
+        headers: { 'retry-after': String(RETRY_AFTER_SECONDS) },
+        instance: path,
+      });
+    } else {
+      this.log.error({ err }, 'request failed');
+      sendProblem(res, 500, 'the request could not be completed; it has been logged');
+    }
+  }
+
+  done(): void {
+    const { req, res, options } = this;
+    const seconds = (performance.now() - this.started) / 1000;
+    options.metrics?.observeHttp(this.route, req.method ?? 'GET', res.statusCode, seconds);
+    if (options.log.isLevelEnabled('debug'))
+      this.log.debug(
+        {
+          method: req.method,
+          path: this.path,
+          status: res.statusCode,
+          ms: Math.round(seconds * 1000),
+        },
+        'request',
+      );
+  }
+}
+
+/** The route for a method and path, with its decoded parameters; 404 or 405 as HttpErrors. */
+function matchRoute<Req extends IncomingMessage, Res extends ServerResponse>(
+  table: readonly Compiled<Req, Res>[],
+  requestMethod: string | undefined,
+  path: string,
+): { compiled: Compiled<Req, Res>; params: Readonly<Record<string, string>> } {
+  const method = requestMethod === 'HEAD' ? 'GET' : (requestMethod ?? 'GET');
+  let compiled: Compiled<Req, Res> | undefined;
+  for (const c of table) {
+    if (c.route.method === method && c.pattern.test(path)) {
+      compiled = c;
+      break;
+    }
+  }
+  if (!compiled) {
+    const onPath = table.filter((c) => c.pattern.test(path));
+    if (!onPath.length) throw new HttpError(404, `no resource at ${path}`);
+    const allow = [
+      ...new Set(
+        onPath.map((c) => c.route.method).flatMap((m) => (m === 'GET' ? ['GET', 'HEAD'] : [m])),
+      ),
+    ];
+    throw new HttpError(
+      405,
+      `${requestMethod} is not allowed on ${path}; use ${allow.join(', ')}`,
+      {
+        allow: allow.join(', '),
+      },
+    );
+  }
+  if (!compiled.names.length) return { compiled, params: NO_PARAMS };
+  const params: Record<string, string> = {};
+  const values = compiled.pattern.exec(path)!;
+  compiled.names.forEach((name, i) => (params[name] = decodeSegment(values[i + 1]!)));
+  return { compiled, params };
 }
 
 const RETRY_AFTER_SECONDS = 5;

@@ -13,6 +13,7 @@ import { join, resolve } from 'node:path';
 import { createCache, setCachedAnswer } from '../../shared/cache/index';
 import { createRedis } from '../../shared/redis/index';
 import { answerToView, collections, createStore, type AnswerDoc } from '../../shared/store/index';
+import { readServiceSpec } from '../dev/service-spec';
 import { startStack, type Stack } from '../dev/stack';
 import { freePort, spawnServer, waitUntil, type ServerProcess } from '../services/index';
 import { buildHello } from './hello';
@@ -118,6 +119,7 @@ export function load(
 async function startBare(
   dir: string,
   reply: { status: number; headers: Record<string, string>; body: string },
+  nodeFlags: readonly string[],
 ): Promise<{ url: string; server: ServerProcess }> {
   const file = join(dir, 'bare.cjs');
   await writeFile(
@@ -128,7 +130,7 @@ require('node:http')
   .listen(Number(process.env.PORT), '127.0.0.1');`,
   );
   const port = await freePort();
-  const server = spawnServer(process.execPath, [file], join(dir, 'bare.log'), {
+  const server = spawnServer(process.execPath, [...nodeFlags, file], join(dir, 'bare.log'), {
     PATH: process.env.PATH,
     PORT: String(port),
   });
@@ -141,10 +143,11 @@ require('node:http')
 async function startHello(
   dir: string,
   reply: { status: number; headers: Record<string, string>; body: string },
+  nodeFlags: readonly string[],
 ): Promise<{ url: string; server: ServerProcess }> {
   const file = await buildHello(join(dir, 'hello-build'));
   const port = await freePort();
-  const server = spawnServer(process.execPath, [file], join(dir, 'hello.log'), {
+  const server = spawnServer(process.execPath, [...nodeFlags, file], join(dir, 'hello.log'), {
     PATH: process.env.PATH,
     PORT: String(port),
     HELLO_STATUS: String(reply.status),
@@ -206,9 +209,12 @@ export const run: Benchmark = async ({ quick }) => {
     const headers: Record<string, string> = {};
     for (const name of ['content-type', 'etag', 'vary', 'cache-control', 'content-length'])
       headers[name] = first.headers.get(name) ?? '';
-    const started = await startBare(dir, { status: 200, headers, body });
+    // The baselines run under question's own V8 flags (its manifest's NODE_OPTIONS, which the
+    // stack gives question too): a young generation of 1 MiB costs every process alike.
+    const flags = (await readServiceSpec(root, 'question')).nodeOptions?.split(/\s+/) ?? [];
+    const started = await startBare(dir, { status: 200, headers, body }, flags);
     bare = started.server;
-    const hello = await startHello(dir, { status: 200, headers, body });
+    const hello = await startHello(dir, { status: 200, headers, body }, flags);
     helloServer = hello.server;
 
     const targets = [
