@@ -1,5 +1,5 @@
 import { blockElements } from './markup';
-import { normalizeText } from './normalize-text';
+import { collapseWhitespace, normalizeText } from './normalize-text';
 
 /** The part of the DOM this module uses (linkedom implements it; no DOM lib types needed). */
 export interface DomNode {
@@ -220,7 +220,7 @@ export function textOf(root: DomNode): string {
     (node) => {
       if (node.nodeType === TEXT_NODE) {
         const text = node.textContent ?? '';
-        parts.push(preformatted ? text : text.replace(/\s+/g, ' '));
+        parts.push(preformatted ? text : collapseWhitespace(text));
         return false;
       }
       if (!isElement(node)) return false;

@@ -5,6 +5,7 @@
  * deep or too large into text without building a tree. Every step moves forward, so hostile
  * input costs time proportional to its length.
  */
+import { collapseWhitespace } from './normalize-text';
 
 /** The HTML block elements: paragraph boundaries when flattening and when reading a DOM. */
 export const blockElements = new Set([
@@ -171,7 +172,7 @@ export function flattenMarkup(html: string): string {
     if (token.kind === 'text') {
       const text = html.slice(token.start, token.end);
       // Source whitespace means nothing in HTML; only block elements make paragraphs.
-      if (!token.raw) parts.push(text.replace(/\s+/g, ' '));
+      if (!token.raw) parts.push(collapseWhitespace(text));
       else if (!hiddenRawText.has(lastOpen)) parts.push(text);
       continue;
     }

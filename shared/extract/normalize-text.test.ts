@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { contentHash } from './content-hash';
-import { normalizeText } from './normalize-text';
+import { collapseWhitespace, normalizeText } from './normalize-text';
 
 describe('normalizeText', () => {
   it.each([
@@ -63,5 +63,19 @@ describe('contentHash', () => {
       createHash('sha256').update('Heat death\n\nof the universe, Poincaré').digest('hex'),
     );
     expect(a).not.toBe(contentHash('Heat death of the universe, Poincaré'));
+  });
+});
+
+describe('collapseWhitespace', () => {
+  it.each([
+    ['short text', ' a \n\t b  c '],
+    [
+      'runs across the 64 KiB pieces',
+      `${'word '.repeat(13_107)}  \n\t  ${'x  y\n'.repeat(30_000)}`,
+    ],
+    ['one long word, then spaces', `${'a'.repeat(70_000)}${' '.repeat(70_000)}b`],
+    ['nothing but whitespace', ' \n'.repeat(40_000)],
+  ])('makes every run one space, as replace would: %s', (_, text) => {
+    expect(collapseWhitespace(text)).toBe(text.replace(/\s+/g, ' '));
   });
 });

@@ -1,6 +1,6 @@
 import { evidenceScore } from './bm25';
 import type { Query } from './query';
-import { collapseWhitespace, splitParagraphs, splitSentences } from './segment';
+import { collapseToLine, splitParagraphs, splitSentences } from './segment';
 import { contributionOf, type DocumentContribution } from './stats';
 import { termsOf } from './terms';
 
@@ -94,8 +94,8 @@ function asSentence(text: string): string {
  */
 export function passageTexts(text: string, title?: string): string[] {
   const paragraphs = splitParagraphs(text);
-  const heading = title === undefined ? '' : collapseWhitespace(title).toLowerCase();
-  while (heading !== '' && collapseWhitespace(paragraphs[0] ?? '').toLowerCase() === heading) {
+  const heading = title === undefined ? '' : collapseToLine(title).toLowerCase();
+  while (heading !== '' && collapseToLine(paragraphs[0] ?? '').toLowerCase() === heading) {
     paragraphs.shift();
   }
   const { maxSentences, maxChars, minChars } = PASSAGE_LIMITS;

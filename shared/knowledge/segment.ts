@@ -1,9 +1,10 @@
 /**
- * Paragraph, sentence and word segmentation with `Intl.Segmenter` (full ICU in Node 20).
+ * Paragraph, sentence and word segmentation with `Intl.Segmenter` (full ICU in Node).
  *
  * The segmenters are created on first use and reused: constructing one loads ICU break rules, and a
  * scale-to-zero function should pay that only when it actually analyses text, not at import time.
  */
+import { collapseWhitespace } from '../extract/normalize-text';
 
 let sentenceSegmenter: Intl.Segmenter | undefined;
 let wordSegmenter: Intl.Segmenter | undefined;
@@ -54,8 +55,8 @@ function endsWithAbbreviation(segment: string): boolean {
 }
 
 /** Collapses every run of white space (including line breaks) to one space and trims. */
-export function collapseWhitespace(text: string): string {
-  return text.replace(/\s+/g, ' ').trim();
+export function collapseToLine(text: string): string {
+  return collapseWhitespace(text).trim();
 }
 
 /**
@@ -82,11 +83,11 @@ export function splitSentences(paragraph: string): string[] {
     pending += segment;
     // A line break is a hard break even after "Dr.": a heading or list item ends there.
     if (endsWithAbbreviation(pending) && !/\n\s*$/.test(segment)) continue;
-    const sentence = collapseWhitespace(pending);
+    const sentence = collapseToLine(pending);
     if (sentence.length > 0) sentences.push(sentence);
     pending = '';
   }
-  const rest = collapseWhitespace(pending);
+  const rest = collapseToLine(pending);
   if (rest.length > 0) sentences.push(rest);
   return sentences;
 }
