@@ -1,6 +1,7 @@
 import type { Db } from 'mongodb';
 import type { Emit, EventType } from '../../shared/events/index';
 import { contentHash, extract, type Extracted } from '../../shared/extract/index';
+import { oneAtATime } from './one-at-a-time';
 import type { FetchedPage } from '../../shared/fetch/index';
 import type { Logger } from '../../shared/log/index';
 import type { EventHandler } from '../../shared/runtime/index';
@@ -32,12 +33,14 @@ export interface AcquireDeps {
 
 type Page = { page: FetchedPage; extracted: Extracted };
 
-const defaultExtract = (page: FetchedPage) =>
+// One page at a time per process: see one-at-a-time.ts.
+const defaultExtract = oneAtATime((page: FetchedPage) =>
   extract(page.body, {
     contentType: page.contentType,
     url: page.url,
     ...(page.headers.contentLanguage ? { contentLanguage: page.headers.contentLanguage } : {}),
-  });
+  }),
+);
 
 /**
  * The handler of `dev.multivac.source.requested` (see README.md): fetch, extract, store the
