@@ -1,5 +1,4 @@
 import { createServer, type Server } from 'node:http';
-import { Agent } from 'undici';
 import { redisFor } from '../../shared/runtime/context';
 import { listen } from '../../shared/runtime/listen';
 import type { BrokerConfig } from '../../shared/config/broker';
@@ -69,13 +68,6 @@ export async function startBroker({ config, consumer, log }: StartOptions): Prom
     onLost: (stream) => groups.lost(stream),
     metrics,
   });
-  const http = new Agent({
-    keepAliveTimeout: 30_000,
-    connections: config.MULTIVAC_DELIVERY_CONCURRENCY * triggers.length,
-    connect: {
-      timeout: Math.min(CONNECT_TIMEOUT_MS, Math.max(...triggers.map((t) => t.timeoutMs))),
-    },
-  });
   let ready = false;
   let stopping = false;
   const host = config.MULTIVAC_BROKER_HOST;
@@ -127,6 +119,22 @@ export async function startBroker({ config, consumer, log }: StartOptions): Prom
     log.info({ adminPort }, 'admin API listening');
   }
 
+  // The ingress needs only Redis: it takes events from here on, and they wait in their streams
+  // for the dispatchers. undici, which delivers them, takes about 25 ms to load: that starts once
+  // a request waiting for readiness has been answered, or 10 ms after, so it does not delay it.
+  ready = true;
+  await new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, 10);
+    ingress.once('request', () => setImmediate(() => (clearTimeout(timer), resolve())));
+  });
+  const { Agent } = await import('undici');
+  const http = new Agent({
+    keepAliveTimeout: 30_000,
+    connections: config.MULTIVAC_DELIVERY_CONCURRENCY * triggers.length,
+    connect: {
+      timeout: Math.min(CONNECT_TIMEOUT_MS, Math.max(...triggers.map((t) => t.timeoutMs))),
+    },
+  });
   const dispatchers = triggers.map(
     (trigger, i) =>
       new TriggerDispatcher({
@@ -155,7 +163,6 @@ export async function startBroker({ config, consumer, log }: StartOptions): Prom
     metrics,
     log,
   });
-  ready = true;
   log.info({ triggers: triggers.map((t) => t.name) }, 'broker ready');
 
   return {
