@@ -3,7 +3,10 @@ import { createCache } from '../../shared/cache/index';
 import { questionConfig } from '../../shared/config/question';
 import { type Env } from '../../shared/config/parse';
 import { createRouter } from '../../shared/http/index';
-import { afterListening, databaseFor, functionContext, redisFor } from '../../shared/runtime/index';
+// Not the runtime's index: that brings the CloudEvent handler and, with it, the event catalogue
+// and the CloudEvents SDK, which an HTTP function would evaluate at every cold start for nothing.
+import { databaseFor, functionContext, redisFor } from '../../shared/runtime/context';
+import { afterListening } from '../../shared/runtime/warm-up';
 import { answerSource } from './answer-source';
 import { questionRoutes } from './routes';
 

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import type { Db } from 'mongodb';
 import { parseConfig, type Env } from '../config/parse';
-import { createEmitter, type Emit } from '../events/index';
+import type { Emit } from '../events/index';
 import { createLogger, type Logger } from '../log/index';
 import { metricsForProcess, type Metrics } from '../metrics/index';
 import { createRedis, type RedisClientOptions, type RedisHandle } from '../redis/index';
@@ -69,16 +69,24 @@ export function databaseFor(
   return db;
 }
 
-/** Publishes to the broker ingress (`K_SINK`), counting what was accepted. */
+/**
+ * Publishes to the broker ingress (`K_SINK`), counting what was accepted. The CloudEvents SDK is
+ * loaded right after the server listens (or by the first event sent), not at start-up.
+ */
 export function sinkEmitter(
   config: { K_SINK: string; MULTIVAC_EMIT_TIMEOUT_MS: number },
   metrics: Metrics,
 ): Emit {
-  return createEmitter({
-    sink: config.K_SINK,
-    timeoutMs: config.MULTIVAC_EMIT_TIMEOUT_MS,
-    onEmitted: (event) => metrics.emitted.inc({ type: event.type }),
+  const emitter = lazy(async () => {
+    const { createEmitter } = await import('../events/index');
+    return createEmitter({
+      sink: config.K_SINK,
+      timeoutMs: config.MULTIVAC_EMIT_TIMEOUT_MS,
+      onEmitted: (event) => metrics.emitted.inc({ type: event.type }),
+    });
   });
+  afterListening(emitter);
+  return async (events) => (await emitter())(events);
 }
 
 /**

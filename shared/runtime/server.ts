@@ -6,12 +6,7 @@ import {
   type ServerResponse,
 } from 'node:http';
 import { getTestServer } from '@google-cloud/functions-framework/testing';
-import {
-  EventValidationError,
-  eventsFromHttp,
-  parseEvent,
-  type MultivacEvent,
-} from '../events/index';
+import type { MultivacEvent } from '../events/index';
 import { lingerAfterAnswer, sendProblem } from '../http/index';
 import type { Logger } from '../log/index';
 import { admittedEvent } from './admitted';
@@ -174,6 +169,9 @@ async function admitEvent(
   }
   const raw = await readWithin(req, res, limit);
   if (!raw) return undefined;
+  // Imported here, not at the top: HTTP functions never load the event catalogue and the
+  // CloudEvents SDK (a CloudEvent function has both loaded already, by its handler).
+  const { EventValidationError, eventsFromHttp, parseEvent } = await import('../events/index');
   let event: MultivacEvent;
   try {
     const events = eventsFromHttp(req.headers, raw);
