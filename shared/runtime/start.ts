@@ -1,6 +1,7 @@
 /**
  * What a function's container runs: `node index.cjs`. It loads the function's bundle
- * (`function.cjs`, beside it) through V8 with the code cache built for it (`function.cjs.cache`),
+ * (`function.cjs`, beside it, and `drivers.cjs` when it first requires a network client) through
+ * V8 with the code cache built for it (`<file>.cache`),
  * so that a cold start does not parse and compile the bundle's code again: V8 takes the compiled
  * code of every function that ran while the cache was made. A cache that does not fit (another
  * Node, other V8 flags, a changed bundle) is ignored by V8 and the bundle is compiled as usual.
@@ -20,35 +21,61 @@ import { Script } from 'node:vm';
 const debug = debuglog('codecache');
 
 const bundle = join(__dirname, 'function.cjs');
-const cacheFile = `${bundle}.cache`;
+/**
+ * The network clients (MongoDB and Redis drivers, undici), bundled apart (tools/build): a function
+ * loads them after it listens, so its cold start neither reads nor deserializes their code. Each
+ * file has its own code cache.
+ */
+const driversBundle = join(__dirname, 'drivers.cjs');
+/** The packages `drivers.cjs` holds, each behind a function that requires it on first use. */
+const DRIVERS = new Set(['mongodb', 'ioredis', 'undici']);
 const WRAPPER = ['(function (exports, require, module, __filename, __dirname) {', '\n})'] as const;
 
-function readCache(): Buffer | undefined {
+/** Every script compiled so far, with the file its code cache belongs in. */
+const loaded: { script: Script; file: string }[] = [];
+
+function readCache(file: string): Buffer | undefined {
   try {
-    return readFileSync(cacheFile);
+    return readFileSync(`${file}.cache`);
   } catch {
     return undefined;
   }
 }
 
-/** Compiles and runs the bundle as CommonJS, as Node's own loader would. */
-function load(): Script {
-  const cachedData = readCache();
+/** Compiles and runs `file` as CommonJS, as Node's own loader would; its exports. */
+function run(file: string): unknown {
+  const cachedData = readCache(file);
   // esbuild writes ASCII (anything else escaped), so latin1 reads it exactly, without decoding.
-  const source = WRAPPER[0] + readFileSync(bundle, 'latin1') + WRAPPER[1];
-  const script = new Script(source, { filename: bundle, ...(cachedData ? { cachedData } : {}) });
+  const source = WRAPPER[0] + readFileSync(file, 'latin1') + WRAPPER[1];
+  const script = new Script(source, { filename: file, ...(cachedData ? { cachedData } : {}) });
   debug(
     cachedData === undefined
       ? 'none for %s'
       : script.cachedDataRejected
         ? 'rejected for %s'
         : 'accepted for %s',
-    bundle,
+    file,
   );
-  const run = script.runInThisContext() as (...args: unknown[]) => void;
-  const module = { exports: {} };
-  run.call(module.exports, module.exports, createRequire(bundle), module, bundle, dirname(bundle));
-  return script;
+  loaded.push({ script, file });
+  const wrapped = script.runInThisContext() as (...args: unknown[]) => void;
+  const module = { exports: {} as unknown };
+  wrapped.call(module.exports, module.exports, requireFor(file), module, file, dirname(file));
+  return module.exports;
+}
+
+let drivers: Record<string, () => unknown> | undefined;
+
+/** Node's `require` for `file`, except that the drivers come from `drivers.cjs`. */
+function requireFor(file: string): NodeJS.Require {
+  const base = createRequire(file);
+  const require = (id: string): unknown => {
+    if (!DRIVERS.has(id)) return base(id);
+    drivers ??= run(driversBundle) as Record<string, () => unknown>;
+    const driver = drivers[id];
+    if (!driver) throw new Error(`${driversBundle} has no ${id}`);
+    return driver();
+  };
+  return Object.assign(require, base) as NodeJS.Require;
 }
 
 /** A port nobody listens on now. */
@@ -109,13 +136,15 @@ async function writeCodeCache(): Promise<void> {
   process.env.K_SINK ??= 'http://127.0.0.1:1/';
   process.env.LOG_LEVEL ??= 'silent';
   process.env.MULTIVAC_LISTEN_HOST ??= '127.0.0.1';
-  const script = load();
+  run(bundle);
   // Written on the way out, whichever way that is: a function that stops for lack of a server
   // (the broker without Redis) still leaves the code it compiled until then.
   process.once('exit', () => {
-    const data = script.createCachedData();
-    writeFileSync(cacheFile, data);
-    console.log(`code cache: ${data.length} bytes for ${bundle}`);
+    for (const { script, file } of loaded) {
+      const data = script.createCachedData();
+      writeFileSync(`${file}.cache`, data);
+      console.log(`code cache: ${data.length} bytes for ${file}`);
+    }
     process.exitCode = 0;
   });
   const base = `http://127.0.0.1:${port}`;
@@ -138,5 +167,5 @@ if (process.argv.includes('--write-code-cache')) {
     process.exit(1);
   });
 } else {
-  load();
+  run(bundle);
 }

@@ -15,6 +15,8 @@ import { EventType, makeEvent, type EventTypeName } from '../../shared/events/in
 import {
   bundleFunction,
   discoverFunctions,
+  DRIVERS,
+  DRIVERS_BUNDLE,
   OPTIONAL_PEERS,
   type BundleReport,
   type FunctionSource,
@@ -231,7 +233,7 @@ describe.each(functions.map((fn) => [fn.name, fn] as const))('%s bundle', (name,
     return { url: `http://127.0.0.1:${port}`, proc };
   }
 
-  it('is one self-contained file: only Node built-ins and absent optional peers stay external', async () => {
+  it('is self-contained: only Node built-ins, absent optional peers and the network clients of drivers.cjs stay external', async () => {
     expect(report.bytes).toBeGreaterThan(0);
     expect(report.bytes).toBeLessThan(MAX_BUNDLE_BYTES);
     expect(await readdir(runDir)).not.toContain('node_modules');
@@ -246,9 +248,14 @@ describe.each(functions.map((fn) => [fn.name, fn] as const))('%s bundle', (name,
       (p) =>
         // `node:sqlite` and other scheme-only built-ins are not in every version's list.
         !(isBuiltin(p) || p.startsWith('node:')) &&
+        !DRIVERS.includes(p) &&
         !OPTIONAL_PEERS.some((peer) => p === peer || p.startsWith(`${peer}/`)),
     );
     expect(unexpected).toEqual([]);
+    // Every network client it requires is in drivers.cjs, beside it.
+    const clients = DRIVERS.filter((d) => externals.includes(d));
+    expect(report.drivers?.names ?? []).toEqual(clients);
+    if (clients.length) expect(await readdir(runDir)).toContain(DRIVERS_BUNDLE);
   });
 
   it('starts with the V8 code cache the build made for it', async () => {
@@ -263,6 +270,11 @@ describe.each(functions.map((fn) => [fn.name, fn] as const))('%s bundle', (name,
     expect(await proc.waitForLine(/CODECACHE \d+: \w+ for /)).toMatch(
       /accepted for .*function\.cjs$/,
     );
+    // The network clients, loaded once it listens, with their own cache.
+    if (report.drivers)
+      expect(await proc.waitForLine(/CODECACHE \d+: \w+ for .*drivers\.cjs$/)).toMatch(
+        /accepted for /,
+      );
     await proc.stop();
   });
 

@@ -4,6 +4,8 @@ export {
   BUNDLE,
   bundleFunction,
   codeCacheEnv,
+  DRIVERS,
+  DRIVERS_BUNDLE,
   bundleOptions,
   OPTIONAL_PEERS,
   STARTER,
