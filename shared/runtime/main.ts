@@ -32,6 +32,7 @@ export async function runFunction(
     target,
     signature,
     bodyLimit: config.MULTIVAC_BODY_LIMIT_BYTES,
+    ...(config.MULTIVAC_BODY_BUDGET_BYTES ? { bodyBudget: config.MULTIVAC_BODY_BUDGET_BYTES } : {}),
     log,
   });
   const port = await listen(server, config.PORT, config.MULTIVAC_LISTEN_HOST);

@@ -267,3 +267,51 @@ describe('a typed event handler behind the guards', () => {
     expect(handled).toEqual([{ id: 'typed-1', fromServer: true }]);
   });
 });
+
+describe('bodies are read within the body budget', () => {
+  const BODY = 600; // of a 1024-byte limit: a budget of 1,500 bytes holds two at once
+  let running = 0;
+  let most = 0;
+  const handledBodies: number[] = [];
+  http('rt-budget', (req, res) => {
+    if (req.method === 'GET') return void res.status(200).end();
+    running++;
+    most = Math.max(most, running);
+    setTimeout(() => {
+      running--;
+      handledBodies.push(String((req.body as { text: string }).text).length);
+      res.status(202).end();
+    }, 40);
+  });
+  let base = '';
+  beforeAll(async () => {
+    const server = createFunctionServer({
+      target: 'rt-budget',
+      signature: 'http',
+      bodyLimit: LIMIT,
+      bodyBudget: 1500,
+      log,
+    });
+    servers.push(server);
+    base = `http://127.0.0.1:${await listen(server, 0, '127.0.0.1')}`;
+  });
+
+  it('more bodies than fit wait their turn and are all handled; GETs never wait', async () => {
+    const post = () =>
+      fetch(base, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ text: 'x'.repeat(BODY - 11) }),
+      }).then((r) => r.status);
+    let answered = 0;
+    const posts = Array.from({ length: 6 }, () => post().finally(() => answered++));
+    // While the bodies queue, a request without one goes straight through.
+    const get = await fetch(`${base}/anything`).then((r) => r.status);
+    const answeredBeforeGet = answered;
+    expect(await Promise.all(posts)).toEqual([202, 202, 202, 202, 202, 202]);
+    expect(get).toBe(200);
+    expect(answeredBeforeGet).toBeLessThan(6);
+    expect(most).toBe(2);
+    expect(handledBodies.filter((n) => n === BODY - 11)).toHaveLength(6);
+  });
+});

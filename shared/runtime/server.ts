@@ -11,6 +11,7 @@ import { lingerAfterAnswer, sendProblem } from '../http/index';
 import type { Logger } from '../log/index';
 import { admittedEvent } from './admitted';
 import { BodyTooLargeError, limitStreamingBody, readBody } from './body';
+import { BodyBudget } from './body-budget';
 
 export type Signature = 'http' | 'cloudevent';
 
@@ -20,6 +21,8 @@ export interface FunctionServerOptions {
   signature: Signature;
   /** Largest request body accepted (1 MiB by default: docs/architecture.md#security). */
   bodyLimit: number;
+  /** Bytes of request bodies handled at once; more wait (body-budget.ts). Default: 4 × bodyLimit. */
+  bodyBudget?: number;
   log: Logger;
   /** Readiness beyond "the process serves": e.g. configuration parsed. Defaults to ready. */
   ready?: () => boolean;
@@ -61,9 +64,11 @@ export function createFunctionServer({
   target,
   signature,
   bodyLimit,
+  bodyBudget = 4 * bodyLimit,
   log,
   ready = () => true,
 }: FunctionServerOptions): Server {
+  const budget = new BodyBudget(Math.max(bodyBudget, bodyLimit));
   const framework = getTestServer(target);
   const app = framework.listeners('request')[0] as ExpressApp;
   app.use((err, req, res, next) => {
@@ -80,7 +85,7 @@ export function createFunctionServer({
     );
   });
 
-  return createServer((req, res) => {
+  const server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];
     if (req.method === 'GET' && (path === '/healthz' || path === '/readyz')) {
       const ok = path === '/healthz' || ready();
@@ -103,6 +108,34 @@ export function createFunctionServer({
       refuse(res, 413, `request body is larger than ${bodyLimit} bytes`);
       return;
     }
+    // Bodies are read within the budget: a request that does not fit waits, unread.
+    const cost =
+      declared !== undefined
+        ? Number(declared)
+        : req.headers['transfer-encoding'] !== undefined
+          ? bodyLimit
+          : 0;
+    if (cost === 0) return serve(req, res, declared);
+    const taken = budget.take(cost);
+    if (typeof taken === 'function') {
+      res.once('close', taken);
+      return serve(req, res, declared);
+    }
+    let gone = false;
+    res.once('close', () => (gone = true));
+    void taken.then((release) => {
+      if (gone) return release();
+      res.once('close', release);
+      serve(req, res, declared);
+    });
+  });
+
+  /** Reads (or lets the framework read) the body within the limit, then runs the function. */
+  function serve(req: IncomingMessage, res: ServerResponse, declared: string | undefined): void {
+    // The framework runs each request in a domain that the connection's timer keeps until the
+    // next request on it, and with it this request and its parsed body: a kept-alive connection
+    // (the queue-proxy pools them) would hold its last body for as long as it lives.
+    res.once('close', () => forgetBody(req));
     if (signature === 'cloudevent') {
       void admitEvent(req, res, bodyLimit, log).then(
         (event) => event && admittedEvent.run(event, () => app(req, res)),
@@ -125,7 +158,16 @@ export function createFunctionServer({
       );
     }
     app(req, res);
-  });
+  }
+
+  return server;
+}
+
+/** Drops what body-parser and the framework left on a finished request. */
+function forgetBody(req: IncomingMessage): void {
+  const parsed = req as IncomingMessage & { body?: unknown; rawBody?: Buffer };
+  parsed.body = undefined;
+  parsed.rawBody = undefined;
 }
 
 /** The whole body, or undefined once the request was refused (413) or dropped (client gone). */
