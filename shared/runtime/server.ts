@@ -116,6 +116,10 @@ export function createFunctionServer({
           ? bodyLimit
           : 0;
     if (cost === 0) return serve(req, res, declared);
+    // The framework runs each request in a domain that the connection's timer keeps until the
+    // next request on it, and with it this request and its parsed body: a kept-alive connection
+    // (the queue-proxy pools them) would hold its last body for as long as it lives.
+    res.once('close', () => forgetBody(req));
     const taken = budget.take(cost);
     if (typeof taken === 'function') {
       res.once('close', taken);
@@ -132,10 +136,6 @@ export function createFunctionServer({
 
   /** Reads (or lets the framework read) the body within the limit, then runs the function. */
   function serve(req: IncomingMessage, res: ServerResponse, declared: string | undefined): void {
-    // The framework runs each request in a domain that the connection's timer keeps until the
-    // next request on it, and with it this request and its parsed body: a kept-alive connection
-    // (the queue-proxy pools them) would hold its last body for as long as it lives.
-    res.once('close', () => forgetBody(req));
     if (signature === 'cloudevent') {
       void admitEvent(req, res, bodyLimit, log).then(
         (event) => event && admittedEvent.run(event, () => app(req, res)),
