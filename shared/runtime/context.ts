@@ -41,13 +41,13 @@ export function functionContext<S extends z.ZodType>(
  * connected), so a client the store replaced is never kept.
  */
 export function databaseFor(
-  config: { MONGODB_URI: string; MONGODB_DB: string },
+  config: { MONGODB_URI: string; MONGODB_DB: string; MULTIVAC_MONGODB_COMMAND_METRICS?: boolean },
   appName: string,
   metrics?: Metrics,
   /** Connect as soon as the server listens (false: on first use, for a fallback). */
   { early = true }: { early?: boolean } = {},
 ): () => Promise<Db> {
-  const commands = metrics?.counter(
+  const commands = (config.MULTIVAC_MONGODB_COMMAND_METRICS ? metrics : undefined)?.counter(
     'multivac_mongodb_commands_total',
     'Commands sent to MongoDB, by command name (driver command monitoring).',
     ['command'],

@@ -88,6 +88,8 @@ async function pipeline(docs: number, corpus: CorpusServer, timeoutMs: number): 
         // The corpus server is on loopback, and one client feeds every page.
         MULTIVAC_FETCH_ALLOWED_CIDRS: '127.0.0.1/32',
         MULTIVAC_RATE_LIMIT_PER_MINUTE: '1000000',
+        // Commands per page come from the functions' own command counters.
+        MULTIVAC_MONGODB_COMMAND_METRICS: 'true',
       },
       out: (line) => lines.push(line),
     });
