@@ -288,6 +288,8 @@ describe.each(functions.map((fn) => [fn.name, fn] as const))('%s bundle', (name,
       MULTIVAC_CACHE_PREFIX: uniquePrefix(name).replaceAll(':', '.').slice(0, 60),
       K_SINK: sink.url,
       METRICS_PORT: String(metricsPort),
+      // The MongoDB command counter below shows the early connection.
+      MULTIVAC_MONGODB_COMMAND_METRICS: 'true',
     };
     if (name === 'broker') {
       Object.assign(env, {
