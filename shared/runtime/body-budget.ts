@@ -27,11 +27,6 @@ export class BodyBudget {
     });
   }
 
-  /** Gives up a place in the queue (its client left): what it would have taken goes to others. */
-  cancel(pending: Promise<() => void>): void {
-    void pending.then((release) => release());
-  }
-
   #releaser(bytes: number): () => void {
     let released = false;
     return () => {

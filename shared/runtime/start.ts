@@ -16,6 +16,7 @@ import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { debuglog } from 'node:util';
 import { Script } from 'node:vm';
+import { DRIVERS, DRIVERS_BUNDLE } from './drivers';
 
 /** `NODE_DEBUG=codecache` says whether V8 took the code cache. */
 const debug = debuglog('codecache');
@@ -26,9 +27,7 @@ const bundle = join(__dirname, 'function.cjs');
  * loads them after it listens, so its cold start neither reads nor deserializes their code. Each
  * file has its own code cache.
  */
-const driversBundle = join(__dirname, 'drivers.cjs');
-/** The packages `drivers.cjs` holds, each behind a function that requires it on first use. */
-const DRIVERS = new Set(['mongodb', 'ioredis', 'undici']);
+const driversBundle = join(__dirname, DRIVERS_BUNDLE);
 const WRAPPER = ['(function (exports, require, module, __filename, __dirname) {', '\n})'] as const;
 
 /** Every script compiled so far, with the file its code cache belongs in. */
@@ -69,7 +68,7 @@ let drivers: Record<string, () => unknown> | undefined;
 function requireFor(file: string): NodeJS.Require {
   const base = createRequire(file);
   const require = (id: string): unknown => {
-    if (!DRIVERS.has(id)) return base(id);
+    if (!DRIVERS.includes(id)) return base(id);
     drivers ??= run(driversBundle) as Record<string, () => unknown>;
     const driver = drivers[id];
     if (!driver) throw new Error(`${driversBundle} has no ${id}`);

@@ -17,22 +17,30 @@ export function afterListening(task: () => Promise<unknown>): void {
 const IDLE_MS = 10;
 
 /**
- * Starts the registered tasks, once, right after `server` listens: as soon as a request already
- * waiting has been taken in (so that a probe or a welcome page does not wait for drivers it does
- * not need), or IDLE_MS after listening, whichever is first. A request that needs a connection
- * opens it itself — the same one: connections are lazy and shared.
+ * Resolves once a request already waiting on `server` has been taken in (so that a probe or a
+ * welcome page does not wait for work it does not need), or IDLE_MS from now, whichever is first.
+ */
+export function firstRequestOrIdle(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, IDLE_MS);
+    server.once('request', () =>
+      setImmediate(() => {
+        clearTimeout(timer);
+        resolve();
+      }),
+    );
+  });
+}
+
+/**
+ * Starts the registered tasks, once, right after `server` listens (`firstRequestOrIdle`). A
+ * request that needs a connection opens it itself — the same one: connections are lazy and shared.
  */
 export function startWarmUp(server: Server, log: Logger): void {
-  let started = false;
-  const start = () => {
-    if (started) return;
-    started = true;
-    clearTimeout(timer);
+  void firstRequestOrIdle(server).then(() => {
     for (const task of tasks.splice(0))
       void task().catch((err: unknown) =>
         log.debug({ err }, 'warm-up failed; the first use retries'),
       );
-  };
-  const timer = setTimeout(start, IDLE_MS);
-  server.once('request', () => setImmediate(start));
+  });
 }

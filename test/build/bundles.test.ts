@@ -15,12 +15,11 @@ import { EventType, makeEvent, type EventTypeName } from '../../shared/events/in
 import {
   bundleFunction,
   discoverFunctions,
-  DRIVERS,
-  DRIVERS_BUNDLE,
   OPTIONAL_PEERS,
   type BundleReport,
   type FunctionSource,
 } from '../../tools/build/index';
+import { DRIVERS, DRIVERS_BUNDLE } from '../../shared/runtime/drivers';
 import { freePort } from '../../tools/services/index';
 import { runBundle, type RunningBundle } from '../e2e/support/child';
 import { startEventSink, type EventSink } from '../support/sink';

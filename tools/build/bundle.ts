@@ -3,6 +3,7 @@ import { mkdir, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { build, type BuildOptions, type Metafile, type Plugin } from 'esbuild';
+import { DRIVERS, DRIVERS_BUNDLE } from '../../shared/runtime/drivers';
 import { browserAssetsPlugin } from './browser';
 import type { FunctionSource } from './discover';
 
@@ -42,15 +43,9 @@ export interface BundleReport {
 export const STARTER = 'index.cjs';
 /** The function's bundle and its V8 code cache. */
 export const BUNDLE = 'function.cjs';
-/**
- * The network clients a function uses (the MongoDB and Redis drivers, undici), in a bundle of their
- * own beside it (shared/runtime/start.ts loads it on the first `require` of one): loaded after the
- * function listens, they are no part of its cold start — question's bundle halves, and its
- * start-up takes ~10 ms less.
- */
-export const DRIVERS_BUNDLE = 'drivers.cjs';
-/** The packages that go into `drivers.cjs` (start.ts's DRIVERS). */
-export const DRIVERS = ['mongodb', 'ioredis', 'undici'];
+// The network clients (shared/runtime/drivers.ts) go into a bundle of their own beside the
+// function's, loaded after it listens: no part of its cold start (question's bundle halves and
+// its start-up takes ~10 ms less).
 
 /** `multivac:function` (imported by shared/runtime/entry.ts) is this function's `index.ts`. */
 function functionModulePlugin(fn: FunctionSource): Plugin {

@@ -4,8 +4,6 @@ export {
   BUNDLE,
   bundleFunction,
   codeCacheEnv,
-  DRIVERS,
-  DRIVERS_BUNDLE,
   bundleOptions,
   OPTIONAL_PEERS,
   STARTER,
