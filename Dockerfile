@@ -29,7 +29,7 @@ COPY --from=build /src/dist/${FUNCTION}/ /app/
 # The broker starts from its trigger table (mounted from a ConfigMap when it runs).
 COPY --from=build /src/knative/base/triggers.yaml /code-cache/triggers.yaml
 ENV MULTIVAC_TRIGGERS_FILE=/code-cache/triggers.yaml
-RUN ["/nodejs/bin/node", "/app/index.cjs", "--write-code-cache"]
+RUN ["/nodejs/bin/node", "--liftoff-only", "/app/index.cjs", "--write-code-cache"]
 
 FROM gcr.io/distroless/nodejs24-debian12:nonroot
 ARG FUNCTION
@@ -43,5 +43,7 @@ COPY --from=codecache --chown=0:0 /app/ /app/
 # distroless' nonroot user.
 USER 65532:65532
 EXPOSE 8080
-ENTRYPOINT ["/nodejs/bin/node"]
+# Node's flags (shared/runtime/node-flags.ts), the same as when the code cache was made: V8 takes
+# the cache only from a Node started with the same code-generation flags.
+ENTRYPOINT ["/nodejs/bin/node", "--liftoff-only"]
 CMD ["/app/index.cjs"]

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { NODE_FLAGS } from '../../shared/runtime/node-flags';
 import { NODE_MAJOR, NODE_VERSION } from '../../tools/setup/node.mjs';
 import { readText } from './support/repo';
 
@@ -24,6 +25,9 @@ function stages(text: string): Instruction[][] {
   return out;
 }
 
+/** An exec-form instruction's arguments as the Dockerfile writes them. */
+const execForm = (argv: string[]) => `[${argv.map((a) => JSON.stringify(a)).join(', ')}]`;
+
 const dockerfile = readText('Dockerfile');
 const all = stages(dockerfile);
 const [build, codecache, final] = [all[0]!, all[1]!, all[all.length - 1]!];
@@ -37,8 +41,9 @@ describe('the Dockerfile (one for all functions)', () => {
     // Same binary as the final image (its :nonroot variant differs only by user): V8 takes a
     // code cache only from the build that made it.
     expect(codecache[0]!.args).toBe(`gcr.io/distroless/nodejs${NODE_MAJOR}-debian12 AS codecache`);
+    // With the flags the image starts node with: V8 takes a cache only from the same flags.
     expect(args(codecache, 'RUN')).toEqual([
-      '["/nodejs/bin/node", "/app/index.cjs", "--write-code-cache"]',
+      execForm(['/nodejs/bin/node', ...NODE_FLAGS, '/app/index.cjs', '--write-code-cache']),
     ]);
   });
 
@@ -81,7 +86,7 @@ describe('the Dockerfile (one for all functions)', () => {
     const [user] = args(final, 'USER');
     expect(user).toMatch(/^\d+:\d+$/);
     expect(Number(user!.split(':')[0])).toBeGreaterThan(0);
-    expect(args(final, 'ENTRYPOINT')).toEqual(['["/nodejs/bin/node"]']);
+    expect(args(final, 'ENTRYPOINT')).toEqual([execForm(['/nodejs/bin/node', ...NODE_FLAGS])]);
     expect(args(final, 'CMD')).toEqual(['["/app/index.cjs"]']);
     expect(final.map((i) => i.args).join(' ')).not.toMatch(/\bnpm\b/);
   });

@@ -28,6 +28,7 @@ import {
   withCpu,
   type Measured,
 } from './broker-load';
+import { NODE_FLAGS } from '../../shared/runtime/node-flags';
 import { percentile, ratio } from './stats';
 import type { Benchmark } from './types';
 
@@ -71,7 +72,10 @@ function triggerTable(sinkUrl: string): string {
   return [trigger('bench', 'dev.multivac.bench'), ...others].join('\n---\n');
 }
 
-/** Spawns a TypeScript entry point (through tsx, as the broker runs here) and waits for it. */
+/**
+ * Spawns a TypeScript entry point (through tsx, as the broker runs here) with the image's Node
+ * flags, and waits for it.
+ */
 async function spawnTs(
   name: string,
   entry: string,
@@ -82,7 +86,7 @@ async function spawnTs(
 ): Promise<ServerProcess> {
   const child = spawnServer(
     process.execPath,
-    ['--import', 'tsx', join(root, entry), ...args],
+    [...NODE_FLAGS, '--import', 'tsx', join(root, entry), ...args],
     join(dir, `${name}.log`),
     { PATH: process.env.PATH, ...env },
   );

@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createCache, setCachedAnswer } from '../../shared/cache/index';
 import { createRedis } from '../../shared/redis/index';
+import { NODE_FLAGS } from '../../shared/runtime/node-flags';
 import { answerToView, collections, createStore, type AnswerDoc } from '../../shared/store/index';
 import { readServiceSpec } from '../dev/service-spec';
 import { startStack, type Stack } from '../dev/stack';
@@ -209,9 +210,13 @@ export const run: Benchmark = async ({ quick }) => {
     const headers: Record<string, string> = {};
     for (const name of ['content-type', 'etag', 'vary', 'cache-control', 'content-length'])
       headers[name] = first.headers.get(name) ?? '';
-    // The baselines run under question's own V8 flags (its manifest's NODE_OPTIONS, which the
-    // stack gives question too): a young generation of 1 MiB costs every process alike.
-    const flags = (await readServiceSpec(root, 'question')).nodeOptions?.split(/\s+/) ?? [];
+    // The baselines run under question's own Node flags (the image's and its manifest's
+    // NODE_OPTIONS, which the stack gives question too): a young generation of 1 MiB costs every
+    // process alike.
+    const flags = [
+      ...NODE_FLAGS,
+      ...((await readServiceSpec(root, 'question')).nodeOptions?.split(/\s+/) ?? []),
+    ];
     const started = await startBare(dir, { status: 200, headers, body }, flags);
     bare = started.server;
     const hello = await startHello(dir, { status: 200, headers, body }, flags);

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { build, type BuildOptions, type Metafile, type Plugin } from 'esbuild';
 import { DRIVERS, DRIVERS_BUNDLE } from '../../shared/runtime/drivers';
+import { NODE_FLAGS } from '../../shared/runtime/node-flags';
 import { browserAssetsPlugin } from './browser';
 import type { FunctionSource } from './discover';
 
@@ -164,10 +165,11 @@ export const codeCacheEnv = (root: string): NodeJS.ProcessEnv => ({
 /**
  * Makes the bundle's V8 code cache with this Node (`node index.cjs --write-code-cache`: the
  * function runs, gets a first caller's requests, and writes what V8 compiled). A cache made by
- * another Node is ignored at run time, so images make theirs with the Node they run.
+ * another Node, or by the same one with other code-generation flags, is ignored at run time, so
+ * images make theirs with the Node they run and the flags they start it with (NODE_FLAGS).
  */
 export async function writeCodeCache(dir: string, env: NodeJS.ProcessEnv = {}): Promise<number> {
-  await run(process.execPath, [join(dir, STARTER), '--write-code-cache'], {
+  await run(process.execPath, [...NODE_FLAGS, join(dir, STARTER), '--write-code-cache'], {
     cwd: dir,
     env: { PATH: process.env.PATH, LOG_LEVEL: 'silent', ...env },
     timeout: 60_000,

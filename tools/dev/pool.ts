@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { freePort, isListening } from '../services/ports';
+import { NODE_FLAGS } from '../../shared/runtime/node-flags';
 import { pipeLines, type LineSink } from './logs';
 import { upstreamAgent, type ProxyTarget } from './proxy';
 
@@ -9,7 +10,10 @@ export interface FunctionProcessOptions {
   name: string;
   /** The bundle to run with `node`. */
   bundle: string;
-  /** Node flags before the bundle, e.g. `--enable-source-maps` (which doubles a cold start). */
+  /**
+   * Node flags before the bundle, after the image's own (NODE_FLAGS): e.g. the manifest's heap
+   * limits, `--enable-source-maps` (which doubles a cold start).
+   */
   nodeArgs?: readonly string[];
   port: number;
   env: NodeJS.ProcessEnv;
@@ -171,14 +175,18 @@ export class FunctionProcess {
         : await stillFree(Number(env.METRICS_PORT))
       : undefined;
     this.metricsPort = metricsPort;
-    const child = spawn(process.execPath, [...(this.options.nodeArgs ?? []), bundle], {
-      env: {
-        ...env,
-        PORT: String(port),
-        ...(metricsPort !== undefined ? { METRICS_PORT: String(metricsPort) } : {}),
+    const child = spawn(
+      process.execPath,
+      [...NODE_FLAGS, ...(this.options.nodeArgs ?? []), bundle],
+      {
+        env: {
+          ...env,
+          PORT: String(port),
+          ...(metricsPort !== undefined ? { METRICS_PORT: String(metricsPort) } : {}),
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
       },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    );
     this.child = child;
     alive.add(child);
     let addressInUse = false;

@@ -2,6 +2,7 @@ import type { Server } from 'node:http';
 import { join } from 'node:path';
 import { context, type BuildContext } from 'esbuild';
 import { listen } from '../../shared/runtime/listen';
+import { NODE_FLAGS } from '../../shared/runtime/node-flags';
 import {
   bundleFunction,
   bundleOptions,
@@ -289,7 +290,7 @@ async function startBroker(
 ): Promise<ServerProcess> {
   const broker = spawnServer(
     process.execPath,
-    [...flags, '--enable-source-maps', bundle],
+    [...NODE_FLAGS, ...flags, '--enable-source-maps', bundle],
     logFile,
     env,
   );

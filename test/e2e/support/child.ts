@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
+import { NODE_FLAGS } from '../../../shared/runtime/node-flags';
 
 export interface RunningBundle {
   child: ChildProcess;
@@ -14,11 +15,11 @@ export interface RunningBundle {
 }
 
 /**
- * Runs `node <file>` in `cwd` with exactly `env` (nothing inherited), collecting its output lines,
- * the way a container runs a bundle.
+ * Runs `node <file>` in `cwd` with exactly `env` (nothing inherited) and the image's Node flags,
+ * collecting its output lines, the way a container runs a bundle.
  */
 export function runBundle(file: string, cwd: string, env: NodeJS.ProcessEnv): RunningBundle {
-  const child = spawn(process.execPath, ['--enable-source-maps', file], {
+  const child = spawn(process.execPath, [...NODE_FLAGS, '--enable-source-maps', file], {
     cwd,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
