@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { commandstats, countersByCommand, difference, perPage, sum } from './commands';
+import {
+  commandstats,
+  countersByCommand,
+  difference,
+  perPage,
+  serverStatusCommands,
+  sum,
+} from './commands';
 
 describe('counting round trips', () => {
   it('sums a Prometheus counter by its command label', () => {
@@ -16,6 +23,29 @@ describe('counting round trips', () => {
         ['insert', 5],
       ]),
     );
+  });
+
+  it("reads the server's own MongoDB command counts, without handshakes and pings", () => {
+    const status = {
+      metrics: {
+        commands: {
+          find: { total: 7, failed: 0 },
+          insert: { total: 2, failed: 1 },
+          update: { total: 0, failed: 0 },
+          hello: { total: 40, failed: 0 },
+          unknown: { total: 4, failed: 0 },
+          ping: { total: 1, failed: 0 },
+          serverStatus: { total: 3, failed: 0 },
+        },
+      },
+    };
+    expect(serverStatusCommands(status)).toEqual(
+      new Map([
+        ['find', 7],
+        ['insert', 2],
+      ]),
+    );
+    expect(serverStatusCommands({})).toEqual(new Map());
   });
 
   it('reads INFO commandstats', () => {

@@ -20,7 +20,7 @@ import { readServiceSpec } from '../dev/service-spec';
 import { startStack, type Stack } from '../dev/stack';
 import {
   difference,
-  mongoCommands,
+  mongoServerCommands,
   perPage,
   redisClientCommands,
   redisServerCommands,
@@ -88,8 +88,6 @@ async function pipeline(docs: number, corpus: CorpusServer, timeoutMs: number): 
         // The corpus server is on loopback, and one client feeds every page.
         MULTIVAC_FETCH_ALLOWED_CIDRS: '127.0.0.1/32',
         MULTIVAC_RATE_LIMIT_PER_MINUTE: '1000000',
-        // Commands per page come from the functions' own command counters.
-        MULTIVAC_MONGODB_COMMAND_METRICS: 'true',
       },
       out: (line) => lines.push(line),
     });
@@ -110,7 +108,7 @@ async function pipeline(docs: number, corpus: CorpusServer, timeoutMs: number): 
       return { status: res.statusCode, text };
     };
 
-    const mongoBefore = await mongoCommands(stack);
+    const mongoBefore = await mongoServerCommands(stack.services.mongo.uri);
     const redisBefore = await redisClientCommands(stack);
     await resetRedisCounts(stack.services.redis.url);
     const started = performance.now();
@@ -133,7 +131,7 @@ async function pipeline(docs: number, corpus: CorpusServer, timeoutMs: number): 
       await new Promise((r) => setTimeout(r, 200));
     }
     const finished = performance.now();
-    const mongo = difference(await mongoCommands(stack), mongoBefore);
+    const mongo = difference(await mongoServerCommands(stack.services.mongo.uri), mongoBefore);
     const redis = difference(await redisClientCommands(stack), redisBefore);
     const redisServer = await redisServerCommands(stack.services.redis.url);
     const answer = JSON.parse(
