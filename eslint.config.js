@@ -31,6 +31,16 @@ export default tseslint.config(
     },
   },
   {
+    // CommonJS shims that bundled CommonJS packages require in place of a module they load at
+    // start (tools/build's LOADED_ON_FIRST_CALL): they load it with `require` on first call.
+    files: ['**/*.cjs'],
+    languageOptions: {
+      sourceType: 'commonjs',
+      globals: { require: 'readonly', module: 'writable' },
+    },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
     // shared/runtime/start.ts is the container's own start-up, like Node's loader: it sets the
     // environment of the function it runs when it makes the code cache.
     files: [

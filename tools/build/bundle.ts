@@ -6,6 +6,7 @@ import { build, type BuildOptions, type Metafile, type Plugin } from 'esbuild';
 import { DRIVERS, DRIVERS_BUNDLE } from '../../shared/runtime/drivers';
 import { NODE_FLAGS } from '../../shared/runtime/node-flags';
 import { browserAssetsPlugin } from './browser';
+import { loadedOnFirstCallPlugin } from './loaded-on-first-call';
 import type { FunctionSource } from './discover';
 
 const run = promisify(execFile);
@@ -90,7 +91,7 @@ export function bundleOptions(fn: FunctionSource, root: string, outDir: string):
       'iconv-lite': join(root, 'shared/runtime/iconv-lite.ts'),
       'whatwg-url': join(root, 'shared/runtime/whatwg-url.ts'),
     },
-    plugins: [browserAssetsPlugin(fn)],
+    plugins: [browserAssetsPlugin(fn), loadedOnFirstCallPlugin(root)],
   };
   if (fn.kind === 'standalone') return { ...common, entryPoints: [fn.entry] };
   return {
@@ -131,6 +132,7 @@ export function driversOptions(
     ...common,
     define: { 'process.env.NODE_ENV': '"production"' },
     external: OPTIONAL_PEERS,
+    plugins: [loadedOnFirstCallPlugin(root)],
     outfile: join(outDir, fn.name, DRIVERS_BUNDLE),
     stdin: {
       contents: drivers

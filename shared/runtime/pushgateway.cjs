@@ -1,0 +1,22 @@
+'use strict';
+/**
+ * prom-client's Pushgateway in the bundles, loaded when first constructed. prom-client's index
+ * requires it at load, and it requires node:https, which loads TLS and crypto: 10-15 ms of every
+ * function's cold start, before it listens, for a class MultiVAC never uses (Prometheus scrapes
+ * the functions). tools/build resolves prom-client's import of it to this file.
+ */
+
+/** @typedef {import('prom-client').Pushgateway<import('prom-client').RegistryContentType>} Gateway */
+/** @type {(new (...args: unknown[]) => Gateway) | undefined} */
+let Pushgateway;
+
+/**
+ * @param {unknown[]} args
+ * @returns {Gateway}
+ */
+function LazyPushgateway(...args) {
+  Pushgateway ??= require('prom-client/lib/pushgateway');
+  return new /** @type {new (...args: unknown[]) => Gateway} */ (Pushgateway)(...args);
+}
+
+module.exports = LazyPushgateway;

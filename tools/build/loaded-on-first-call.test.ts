@@ -1,0 +1,72 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { build } from 'esbuild';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadedOnFirstCallPlugin } from './loaded-on-first-call';
+
+const root = resolve(import.meta.dirname, '../..');
+
+/**
+ * Loads what every function's bundle loads, says which of Node's modules that took, then calls
+ * what the shims stand for and says again.
+ */
+const ENTRY = `
+const loaded = () => ['https', 'assert'].filter((m) => process.moduleLoadList.includes('NativeModule ' + m));
+const client = require('prom-client');
+const pino = require('pino');
+const cloudevents = require('cloudevents');
+const { saslprep } = require('@mongodb-js/saslprep');
+const atStart = loaded();
+pino({}, { write() {} }).info('a line');
+const prepared = saslprep('I\\u00ADX');
+const gateway = new client.Pushgateway('http://127.0.0.1:9');
+const transport = cloudevents.httpTransport('http://127.0.0.1:9');
+console.log(JSON.stringify({
+  atStart,
+  afterCalls: loaded(),
+  prepared,
+  gateway: typeof gateway.pushAdd,
+  transport: typeof transport,
+}));
+`;
+
+async function run(plugins: ReturnType<typeof loadedOnFirstCallPlugin>[]) {
+  const outfile = join(dir, `${plugins.length}.cjs`);
+  await build({
+    stdin: { contents: ENTRY, resolveDir: root, loader: 'js' },
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    outfile,
+    plugins,
+    logLevel: 'silent',
+  });
+  const { stdout } = await promisify(execFile)(process.execPath, [outfile]);
+  return JSON.parse(stdout) as Record<string, unknown>;
+}
+
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'multivac-first-call-'));
+});
+afterAll(() => rm(dir, { recursive: true, force: true }));
+
+describe('modules loaded on first call (tools/build)', () => {
+  it('keep node:https and node:assert out of the start, and work when called', async () => {
+    expect(await run([loadedOnFirstCallPlugin(root)])).toEqual({
+      atStart: [],
+      // The transport's and Pushgateway's node:https; sonic-boom's one assert did not fail.
+      afterCalls: ['https'],
+      prepared: 'IX',
+      gateway: 'function',
+      transport: 'function',
+    });
+  });
+
+  it('are what keeps them out: bundled as they are, the same start loads both', async () => {
+    expect((await run([])).atStart).toEqual(['https', 'assert']);
+  });
+});

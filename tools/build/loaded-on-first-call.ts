@@ -1,0 +1,47 @@
+import { join } from 'node:path';
+import type { Plugin } from 'esbuild';
+
+/**
+ * Modules that their importers require at load but call rarely or never, each with the shim that
+ * loads it on its first call (each shim says why): `request` as the importer writes it, from the
+ * files whose path ends with `from` (any importer when absent).
+ */
+export const LOADED_ON_FIRST_CALL: readonly { request: string; from?: string; shim: string }[] = [
+  { request: '@mongodb-js/saslprep', shim: 'shared/runtime/saslprep.cjs' },
+  {
+    request: './lib/pushgateway',
+    from: 'node_modules/prom-client/index.js',
+    shim: 'shared/runtime/pushgateway.cjs',
+  },
+  {
+    request: 'assert',
+    from: 'node_modules/sonic-boom/index.js',
+    shim: 'shared/runtime/assert.cjs',
+  },
+  {
+    request: 'thread-stream',
+    from: 'node_modules/pino/lib/transport.js',
+    shim: 'shared/runtime/thread-stream.cjs',
+  },
+  {
+    request: './transport/http',
+    from: 'node_modules/cloudevents/dist/index.js',
+    shim: 'shared/runtime/cloudevents-http-transport.cjs',
+  },
+];
+
+/** Resolves the imports LOADED_ON_FIRST_CALL lists to their shims (a shim's own to the module). */
+export function loadedOnFirstCallPlugin(root: string): Plugin {
+  return {
+    name: 'multivac-loaded-on-first-call',
+    setup(b) {
+      for (const { request, from, shim } of LOADED_ON_FIRST_CALL) {
+        const path = join(root, shim);
+        const filter = new RegExp(`^${request.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}$`);
+        b.onResolve({ filter }, (args) =>
+          args.importer === path || (from && !args.importer.endsWith(from)) ? undefined : { path },
+        );
+      }
+    },
+  };
+}
