@@ -6,17 +6,17 @@
  * the functions). tools/build resolves prom-client's import of it to this file.
  */
 
-/** @typedef {import('prom-client').Pushgateway<import('prom-client').RegistryContentType>} Gateway */
-/** @type {(new (...args: unknown[]) => Gateway) | undefined} */
+/** @typedef {typeof import('prom-client').Pushgateway} PushgatewayClass */
+/** @type {PushgatewayClass | undefined} */
 let Pushgateway;
 
 /**
- * @param {unknown[]} args
- * @returns {Gateway}
+ * @param {ConstructorParameters<PushgatewayClass>} args
+ * @returns {InstanceType<PushgatewayClass>}
  */
 function LazyPushgateway(...args) {
   Pushgateway ??= require('prom-client/lib/pushgateway');
-  return new /** @type {new (...args: unknown[]) => Gateway} */ (Pushgateway)(...args);
+  return new Pushgateway(...args);
 }
 
 module.exports = LazyPushgateway;

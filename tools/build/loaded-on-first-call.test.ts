@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadedOnFirstCallPlugin } from './loaded-on-first-call';
+import { LOADED_ON_FIRST_CALL, loadedOnFirstCallPlugin } from './loaded-on-first-call';
 
 const root = resolve(import.meta.dirname, '../..');
 
@@ -64,6 +64,45 @@ describe('modules loaded on first call (tools/build)', () => {
       gateway: 'function',
       transport: 'function',
     });
+  });
+
+  it("replace every listed import of the packages functions bundle, and nothing else's", async () => {
+    const { metafile } = await build({
+      stdin: {
+        contents: ['express', 'body-parser', 'prom-client', 'pino', 'cloudevents', 'mongodb']
+          .map((m) => `require(${JSON.stringify(m)});`)
+          .join('\n'),
+        resolveDir: root,
+        loader: 'js',
+      },
+      bundle: true,
+      platform: 'node',
+      format: 'cjs',
+      write: false,
+      metafile: true,
+      absWorkingDir: root,
+      outfile: join(dir, 'metafile.cjs'),
+      plugins: [loadedOnFirstCallPlugin(root)],
+      logLevel: 'silent',
+    });
+    const replaced = new Set<string>();
+    for (const [importer, { imports }] of Object.entries(metafile.inputs))
+      for (const { path, original } of imports) {
+        const entry = LOADED_ON_FIRST_CALL.find(
+          (e) => e.request === original && (!e.from || importer.endsWith(e.from)),
+        );
+        if (importer === entry?.shim || !entry) {
+          // A shim loads the module itself; other imports are left as they are.
+          if (entry) expect(path).not.toBe(entry.shim);
+          continue;
+        }
+        expect(path, `${importer} → ${original}`).toBe(entry.shim);
+        replaced.add(entry.shim);
+      }
+    // Every shim stands in for something these packages import.
+    expect([...replaced].sort()).toEqual(
+      [...new Set(LOADED_ON_FIRST_CALL.map((e) => e.shim))].sort(),
+    );
   });
 
   it('are what keeps them out: bundled as they are, the same start loads both', async () => {

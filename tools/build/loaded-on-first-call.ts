@@ -23,6 +23,7 @@ export const LOADED_ON_FIRST_CALL: readonly { request: string; from?: string; sh
     from: 'node_modules/pino/lib/transport.js',
     shim: 'shared/runtime/thread-stream.cjs',
   },
+  { request: 'mime-types', shim: 'shared/runtime/mime-types.cjs' },
   {
     request: './transport/http',
     from: 'node_modules/cloudevents/dist/index.js',
