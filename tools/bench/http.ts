@@ -211,8 +211,7 @@ export const run: Benchmark = async ({ quick }) => {
     for (const name of ['content-type', 'etag', 'vary', 'cache-control', 'content-length'])
       headers[name] = first.headers.get(name) ?? '';
     // The baselines run under question's own Node flags (the image's and its manifest's
-    // NODE_OPTIONS, which the stack gives question too): a young generation of 1 MiB costs every
-    // process alike.
+    // NODE_OPTIONS, which the stack gives question too): the heap limits cost every process alike.
     const flags = [
       ...NODE_FLAGS,
       ...((await readServiceSpec(root, 'question')).nodeOptions?.split(/\s+/) ?? []),
