@@ -2,11 +2,11 @@
  * The load of the broker benchmark: a subscriber that timestamps arrivals, publishers (as fast
  * as taken, or paced), and the raw XADD / XREADGROUP / XACK loop it is compared with.
  */
-import { readFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { Redis } from 'ioredis';
 import type { Pool } from 'undici';
+import { cpuSecondsOf } from './proc';
 
 /** Parallel requests (and XADDs) in flight, and parallel deliveries in the broker and the relay. */
 export const CONCURRENCY = 32;
@@ -20,17 +20,6 @@ export interface Measured {
   cpuSeconds?: number;
   /** The same for redis-server (which Redis path's cost per event this is). */
   redisCpuSeconds?: number;
-}
-
-/** CPU time (user + system) of a process so far, from /proc/<pid>/stat; undefined elsewhere. */
-async function cpuSecondsOf(pid: number | undefined): Promise<number | undefined> {
-  if (pid === undefined) return undefined;
-  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => undefined);
-  if (!stat) return undefined;
-  // Fields after the command name (which may hold spaces, inside parentheses): utime is the
-  // 14th field of the line, stime the 15th, in clock ticks (100 a second on Linux).
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
 /** Runs `measure` and adds the CPU time the process under test and redis-server spent meanwhile. */

@@ -18,7 +18,7 @@ import { readServiceSpec } from '../dev/service-spec';
 import { startStack, type Stack } from '../dev/stack';
 import { freePort, spawnServer, waitUntil, type ServerProcess } from '../services/index';
 import { buildHello } from './hello';
-import { stackPeakRss } from './proc';
+import { cpuSecondsOf, stackPeakRss } from './proc';
 import { median, ratio } from './stats';
 import type { Benchmark } from './types';
 
@@ -27,6 +27,8 @@ const require = createRequire(import.meta.url);
 
 /** Concurrent connections of the load generator. */
 const CONNECTIONS = 50;
+/** Requests a second for the CPU-per-request rounds: below what either process can serve. */
+const FIXED_RATE = 3_000;
 const DB = 'multivac_bench_http';
 const PREFIX = 'multivac-bench-http';
 
@@ -235,6 +237,24 @@ export const run: Benchmark = async ({ quick }) => {
     for (let r = 0; r < rounds; r++)
       for (const t of targets) results.get(t.name)!.push(await load(t.url, seconds));
 
+    // CPU per request at a rate both sustain: less moved by a busy machine than the highest rate.
+    const cpuPerRequest = async (url: string, pid: number | undefined) => {
+      const before = await cpuSecondsOf(pid);
+      const r = await load(url, seconds, CONNECTIONS, ['-R', String(FIXED_RATE)]);
+      const after = await cpuSecondsOf(pid);
+      return before === undefined || after === undefined || r.requests === 0
+        ? undefined
+        : ((after - before) * 1e6) / r.requests;
+    };
+    const cpu = { hello: [] as number[], question: [] as number[] };
+    for (let r = 0; r < rounds; r++) {
+      const h = await cpuPerRequest(hello.url, helloServer.pid);
+      const q = await cpuPerRequest(direct, question.pid);
+      if (h === undefined || q === undefined) continue;
+      cpu.hello.push(h);
+      cpu.question.push(q);
+    }
+
     const summary = (name: string) => {
       const all = results.get(name)!;
       return {
@@ -279,6 +299,11 @@ export const run: Benchmark = async ({ quick }) => {
           .map(([k, v]) => `${k} ${v}`)
           .join(', ')}`,
         `${CONNECTIONS} connections, no pipelining, ${rounds} interleaved round(s) of ${seconds} s per target (median shown; requests and errors summed); autocannon in its own process; latency resolution 1 ms`,
+        ...(cpu.question.length
+          ? [
+              `CPU per request at a fixed ${fmt(FIXED_RATE)} requests/s (the process's own time, ${rounds} interleaved round(s), median): question ${median(cpu.question).toFixed(0)} µs, hello-world FF function ${median(cpu.hello).toFixed(0)} µs — ${ratio(median(cpu.hello), median(cpu.question))} as a rate`,
+            ]
+          : []),
         `the ${Buffer.byteLength(body)}-byte text answer is a Redis cache hit on every request; the gateway runs in the benchmark's process, as in \`npm start\`; everything shares this machine`,
       ],
       summary: [
@@ -289,6 +314,17 @@ export const run: Benchmark = async ({ quick }) => {
           ratio: safeRatio(dr.rps, framework.rps),
           goal: '≥ 0.9×',
         },
+        ...(cpu.question.length
+          ? [
+              {
+                measurement: `GET /multivac CPU per request at ${fmt(FIXED_RATE)}/s, direct`,
+                value: `${median(cpu.question).toFixed(0)} µs`,
+                baseline: `${median(cpu.hello).toFixed(0)} µs hello-world FF function`,
+                // As the req/s ratio: above 1 when question spends less than the hello function.
+                ratio: ratio(median(cpu.hello), median(cpu.question)),
+              },
+            ]
+          : []),
         {
           measurement: 'hello-world FF function req/s',
           value: fmt(framework.rps),

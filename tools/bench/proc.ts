@@ -1,4 +1,4 @@
-/** Peak memory of processes, from Linux's /proc (other systems: unknown). */
+/** Peak memory and CPU time of processes, from Linux's /proc (other systems: unknown). */
 import { readFile } from 'node:fs/promises';
 import type { Stack } from '../dev/stack';
 
@@ -27,4 +27,15 @@ export async function stackPeakRss(
   out.broker = mib(await peakRssKiB(stack.broker.pid));
   out['gateway+bench'] = mib(await peakRssKiB(process.pid));
   return out;
+}
+
+/** CPU time (user + system) of a process so far, from /proc/<pid>/stat; undefined elsewhere. */
+export async function cpuSecondsOf(pid: number | undefined): Promise<number | undefined> {
+  if (pid === undefined) return undefined;
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => undefined);
+  if (!stat) return undefined;
+  // Fields after the command name (which may hold spaces, inside parentheses): utime is the
+  // 14th field of the line, stime the 15th, in clock ticks (100 a second on Linux).
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
 }
