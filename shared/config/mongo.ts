@@ -41,7 +41,7 @@ export const mongoFields = {
     .regex(/^[A-Za-z0-9_-]{1,63}$/, 'must be 1-63 letters, digits, "_" or "-"')
     .default('multivac'),
   /**
-   * Count MongoDB commands in `multivac_mongodb_commands_total` (the benchmarks do). Off by
+   * Count MongoDB commands in `multivac_mongodb_commands_total` (the bundle test does). Off by
    * default: the driver's command monitoring also builds every reply as plain objects for its
    * "succeeded" event, all the documents of a cursor batch at once, which a 32 MiB heap cannot
    * afford when they are large (learn's batches of 1 MiB pages).

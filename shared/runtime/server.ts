@@ -116,20 +116,25 @@ export function createFunctionServer({
           ? bodyLimit
           : 0;
     if (cost === 0) return serve(req, res, declared);
-    // The framework runs each request in a domain that the connection's timer keeps until the
-    // next request on it, and with it this request and its parsed body: a kept-alive connection
-    // (the queue-proxy pools them) would hold its last body for as long as it lives.
-    res.once('close', () => forgetBody(req));
+    // On close, the bytes go back to the budget and the body is dropped: the framework runs each
+    // request in a domain that the connection's timer keeps until the next request on it, and
+    // with it this request and its parsed body, so a kept-alive connection (the queue-proxy pools
+    // them) would hold its last body for as long as it lives.
+    let release: (() => void) | undefined;
+    let gone = false;
+    res.once('close', () => {
+      gone = true;
+      forgetBody(req);
+      release?.();
+    });
     const taken = budget.take(cost);
     if (typeof taken === 'function') {
-      res.once('close', taken);
+      release = taken;
       return serve(req, res, declared);
     }
-    let gone = false;
-    res.once('close', () => (gone = true));
-    void taken.then((release) => {
-      if (gone) return release();
-      res.once('close', release);
+    void taken.then((granted) => {
+      if (gone) return granted();
+      release = granted;
       serve(req, res, declared);
     });
   });

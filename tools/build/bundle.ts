@@ -45,9 +45,6 @@ export interface BundleReport {
 export const STARTER = 'index.cjs';
 /** The function's bundle and its V8 code cache. */
 export const BUNDLE = 'function.cjs';
-// The network clients (shared/runtime/drivers.ts) go into a bundle of their own beside the
-// function's, loaded after it listens: no part of its cold start (question's bundle halves and
-// its start-up takes ~10 ms less).
 
 /** `multivac:function` (imported by shared/runtime/entry.ts) is this function's `index.ts`. */
 function functionModulePlugin(fn: FunctionSource): Plugin {
@@ -115,7 +112,11 @@ export function driversUsed(metafile: Metafile): string[] {
   return DRIVERS.filter((d) => used.has(d));
 }
 
-/** `drivers.cjs`: each of `drivers` behind a function that requires it. */
+/**
+ * `drivers.cjs`: each of `drivers` (shared/runtime/drivers.ts) behind a function that requires it,
+ * a bundle of its own beside the function's, loaded after it listens: no part of its cold start
+ * (question's bundle halves and its start-up takes ~10 ms less).
+ */
 export function driversOptions(
   fn: FunctionSource,
   drivers: readonly string[],
@@ -220,16 +221,14 @@ export async function bundleFunction(
   const file = join(dir, BUNDLE);
   await writeFile(join(dir, 'meta.json'), JSON.stringify(result.metafile));
   const drivers = driversUsed(result.metafile!);
-  const driversBuild = drivers.length
-    ? await build(driversOptions(fn, drivers, root, outDir))
-    : undefined;
+  if (drivers.length) await build(driversOptions(fn, drivers, root, outDir));
   return {
     name: fn.name,
     kind: fn.kind,
     file,
     bytes: (await stat(file)).size,
     largest: largestInputs(result.metafile!),
-    ...(driversBuild
+    ...(drivers.length
       ? {
           drivers: {
             names: drivers,
