@@ -8,11 +8,11 @@ import {
 } from '../../shared/store/index';
 
 /**
- * Learns documents for `jobId` in a few round trips for any number of them: every passage
- * (insert-only, `_id` = `<documentId>:<index>`, so a redelivery inserts nothing new), then each
- * document's contribution to the corpus statistics, which marks it learned. A crash in between
- * only means the retry redoes the same writes. Documents already learned are left alone. The
- * updates are by `_id` alone, the one filter FerretDB serves from an index.
+ * Learns documents for `jobId`, a slice at a time: every passage (insert-only, `_id` =
+ * `<documentId>:<index>`, so a redelivery inserts nothing new), then each document's contribution
+ * to the corpus statistics, which marks it learned. A crash in between only means the retry redoes
+ * the same writes. Documents already learned are left alone. The updates are by `_id` alone, the
+ * one filter FerretDB serves from an index.
  */
 export async function learnDocuments(
   db: Db,
@@ -21,9 +21,28 @@ export async function learnDocuments(
   query: Query,
 ): Promise<number> {
   const fresh = docs.filter((d) => !d.learnedBy);
-  if (fresh.length === 0) return 0;
+  for (let i = 0; i < fresh.length; i += DOCUMENTS_PER_SLICE)
+    await learnSlice(db, fresh.slice(i, i + DOCUMENTS_PER_SLICE), jobId, query);
+  return fresh.length;
+}
+
+/**
+ * Documents analysed and written together. A slice's analyses (passages, their terms and term
+ * frequencies) and the insert command that carries them are what a delivery holds at its peak:
+ * with the whole batch of 50 at once, three deliveries kept learn's live heap 9 MiB above its
+ * idle size. A slice is also one update command (`UPDATES_PER_COMMAND`), so slicing costs one
+ * insert per slice instead of one per batch.
+ */
+export const DOCUMENTS_PER_SLICE = 10;
+
+async function learnSlice(
+  db: Db,
+  docs: readonly Pick<DocumentDoc, '_id' | 'title' | 'text'>[],
+  jobId: string,
+  query: Query,
+): Promise<void> {
   const { passages, documents } = collections(db);
-  const analysed = fresh.map((doc) => ({
+  const analysed = docs.map((doc) => ({
     doc,
     analysis: analyzeDocument(doc.text, { title: doc.title, query }),
   }));
@@ -55,7 +74,6 @@ export async function learnDocuments(
   }));
   for (let i = 0; i < updates.length; i += UPDATES_PER_COMMAND)
     await documents.bulkWrite(updates.slice(i, i + UPDATES_PER_COMMAND), { ordered: false });
-  return fresh.length;
 }
 
 /**
