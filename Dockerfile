@@ -29,6 +29,8 @@ COPY --from=build /src/dist/${FUNCTION}/ /app/
 # The broker starts from its trigger table (mounted from a ConfigMap when it runs).
 COPY --from=build /src/knative/base/triggers.yaml /code-cache/triggers.yaml
 ENV MULTIVAC_TRIGGERS_FILE=/code-cache/triggers.yaml
+# The start-up adds the function's own flags (its manifest's args, in node-flags.json) and makes
+# the cache with them.
 RUN ["/nodejs/bin/node", "--liftoff-only", "/app/index.cjs", "--write-code-cache"]
 
 FROM gcr.io/distroless/nodejs24-debian12:nonroot
@@ -44,6 +46,7 @@ COPY --from=codecache --chown=0:0 /app/ /app/
 USER 65532:65532
 EXPOSE 8080
 # Node's flags (shared/runtime/node-flags.ts), the same as when the code cache was made: V8 takes
-# the cache only from a Node started with the same code-generation flags.
+# the cache only from a Node started with the same code-generation flags. A manifest whose
+# function has flags of its own names them in `args`, before /app/index.cjs.
 ENTRYPOINT ["/nodejs/bin/node", "--liftoff-only"]
 CMD ["/app/index.cjs"]

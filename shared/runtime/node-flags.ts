@@ -1,3 +1,6 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
 /**
  * Node's own command-line flags for every function and the broker: the image's ENTRYPOINT
  * (Dockerfile), the build that makes the code cache, and wherever the local stack and the
@@ -12,3 +15,29 @@
  * hence an argument.
  */
 export const NODE_FLAGS: readonly string[] = ['--liftoff-only'];
+
+/**
+ * A function's flags of its own, after NODE_FLAGS: its manifest's container `args` before the
+ * script (knative/base/<name>.yaml), written beside the bundle by the build so that the code cache
+ * is made with them (shared/runtime/start.ts) and the tools start the bundle with them.
+ */
+export const NODE_FLAGS_FILE = 'node-flags.json';
+
+/** The flags of the bundle in `dir`, one of `dist/<name>/`: NODE_FLAGS and its own. */
+export function bundleNodeFlags(dir: string): string[] {
+  return [...NODE_FLAGS, ...ownNodeFlags(dir)];
+}
+
+/** The bundle's own flags (NODE_FLAGS_FILE); none when the file is not there. */
+export function ownNodeFlags(dir: string): string[] {
+  let text: string;
+  try {
+    text = readFileSync(join(dir, NODE_FLAGS_FILE), 'utf8');
+  } catch {
+    return [];
+  }
+  const flags: unknown = JSON.parse(text);
+  if (!Array.isArray(flags) || !flags.every((f) => typeof f === 'string' && f.startsWith('--')))
+    throw new Error(`${join(dir, NODE_FLAGS_FILE)}: expected a list of --flags`);
+  return flags as string[];
+}

@@ -10,6 +10,7 @@
  * requests a first caller would (probes, a page, an event), then writes what V8 compiled and
  * exits. The build does this with the same Node the image runs.
  */
+import type * as ChildProcessModule from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
@@ -17,6 +18,7 @@ import { dirname, join } from 'node:path';
 import { debuglog } from 'node:util';
 import { Script } from 'node:vm';
 import { DRIVERS, DRIVERS_BUNDLE } from './drivers';
+import { NODE_FLAGS_FILE, ownNodeFlags } from './node-flags';
 
 /** `NODE_DEBUG=codecache` says whether V8 took the code cache. */
 const debug = debuglog('codecache');
@@ -160,11 +162,30 @@ async function writeCodeCache(): Promise<void> {
   process.exit(0);
 }
 
-if (process.argv.includes('--write-code-cache')) {
+/** The function's own Node flags (node-flags.json) this process was started without. */
+const missingFlags = ownNodeFlags(__dirname).filter((flag) => !process.execArgv.includes(flag));
+
+if (process.argv.includes('--write-code-cache') && missingFlags.length) {
+  // The image's build stage runs `node --liftoff-only index.cjs --write-code-cache` for every
+  // function alike (it has no shell to read the flags with): the cache is made by a Node with the
+  // function's own flags too, or V8 would refuse it when the container starts with them.
+  // Required here, not imported: a cold start has no use for node:child_process.
+  const { spawnSync } = createRequire(__filename)(
+    'node:child_process',
+  ) as typeof ChildProcessModule;
+  const made = spawnSync(
+    process.execPath,
+    [...process.execArgv, ...missingFlags, __filename, ...process.argv.slice(2)],
+    { stdio: 'inherit' },
+  );
+  process.exit(made.status ?? 1);
+} else if (process.argv.includes('--write-code-cache')) {
   writeCodeCache().catch((err: unknown) => {
     console.error(`code cache: ${(err as Error).message}`);
     process.exit(1);
   });
 } else {
+  if (missingFlags.length)
+    debug('started without %s (%s): the code cache will not fit', missingFlags, NODE_FLAGS_FILE);
   run(bundle);
 }

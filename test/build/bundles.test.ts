@@ -20,6 +20,8 @@ import {
   type FunctionSource,
 } from '../../tools/build/index';
 import { DRIVERS, DRIVERS_BUNDLE } from '../../shared/runtime/drivers';
+import { NODE_FLAGS_FILE } from '../../shared/runtime/node-flags';
+import { readServiceSpec } from '../../tools/dev/service-spec';
 import { freePort } from '../../tools/services/index';
 import { runBundle, type RunningBundle } from '../e2e/support/child';
 import { startEventSink, type EventSink } from '../support/sink';
@@ -257,8 +259,12 @@ describe.each(functions.map((fn) => [fn.name, fn] as const))('%s bundle', (name,
     if (clients.length) expect(await readdir(runDir)).toContain(DRIVERS_BUNDLE);
   });
 
-  it('starts with the V8 code cache the build made for it', async () => {
+  it("starts with the V8 code cache the build made for it, with its manifest's Node flags", async () => {
     expect(report.codeCacheBytes).toBeGreaterThan(100 * 1024);
+    // runBundle starts it with these: the cache fits only if it was made with them too.
+    expect(JSON.parse(await readFile(join(runDir, NODE_FLAGS_FILE), 'utf8'))).toEqual(
+      (await readServiceSpec(root, name)).nodeArgs ?? [],
+    );
     const { proc } = await start({
       NODE_DEBUG: 'codecache',
       REDIS_URL: 'redis://127.0.0.1:9',

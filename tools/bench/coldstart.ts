@@ -6,10 +6,10 @@
 import { spawn } from 'node:child_process';
 import { cp, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { HTTP } from 'cloudevents';
 import { EventType, makeEvent } from '../../shared/events/index';
-import { NODE_FLAGS } from '../../shared/runtime/node-flags';
+import { bundleNodeFlags } from '../../shared/runtime/node-flags';
 import { bundleFunction, discoverFunctions } from '../build/index';
 import { freePort, startServices } from '../services/index';
 import { buildHello } from './hello';
@@ -70,7 +70,7 @@ async function firstResponse(
 ): Promise<number> {
   const port = await freePort();
   const started = performance.now();
-  const child = spawn(process.execPath, [...NODE_FLAGS, file], {
+  const child = spawn(process.execPath, [...bundleNodeFlags(dirname(file)), file], {
     env: { ...env, PORT: String(port) },
     stdio: 'ignore',
   });

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { build, type BuildOptions, type Metafile, type Plugin } from 'esbuild';
 import { DRIVERS, DRIVERS_BUNDLE } from '../../shared/runtime/drivers';
-import { NODE_FLAGS } from '../../shared/runtime/node-flags';
+import { NODE_FLAGS, NODE_FLAGS_FILE } from '../../shared/runtime/node-flags';
+import { readServiceSpec } from '../dev/service-spec';
 import { browserAssetsPlugin } from './browser';
 import { loadedOnFirstCallPlugin } from './loaded-on-first-call';
 import type { FunctionSource } from './discover';
@@ -169,7 +170,8 @@ export const codeCacheEnv = (root: string): NodeJS.ProcessEnv => ({
  * Makes the bundle's V8 code cache with this Node (`node index.cjs --write-code-cache`: the
  * function runs, gets a first caller's requests, and writes what V8 compiled). A cache made by
  * another Node, or by the same one with other code-generation flags, is ignored at run time, so
- * images make theirs with the Node they run and the flags they start it with (NODE_FLAGS).
+ * images make theirs with the Node they run and the flags they start it with: NODE_FLAGS here, as
+ * in the Dockerfile, and the starter adds the function's own (NODE_FLAGS_FILE).
  */
 export async function writeCodeCache(dir: string, env: NodeJS.ProcessEnv = {}): Promise<number> {
   await run(process.execPath, [...NODE_FLAGS, join(dir, STARTER), '--write-code-cache'], {
@@ -222,6 +224,10 @@ export async function bundleFunction(
   await writeFile(join(dir, 'meta.json'), JSON.stringify(result.metafile));
   const drivers = driversUsed(result.metafile!);
   if (drivers.length) await build(driversOptions(fn, drivers, root, outDir));
+  await writeFile(
+    join(dir, NODE_FLAGS_FILE),
+    JSON.stringify((await readServiceSpec(root, fn.name)).nodeArgs ?? []),
+  );
   return {
     name: fn.name,
     kind: fn.kind,

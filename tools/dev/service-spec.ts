@@ -8,6 +8,11 @@ export interface ServiceSpec {
   containerConcurrency?: number;
   /** The container's NODE_OPTIONS (V8 heap limits, matched to its memory limit). */
   nodeOptions?: string;
+  /**
+   * Node's flags from the container's `args`, before the script: V8 flags NODE_OPTIONS does not
+   * take. The code cache must be made with them too (tools/build).
+   */
+  nodeArgs?: readonly string[];
   /** glibc's MALLOC_ARENA_MAX: fewer malloc arenas for V8's and libuv's threads, less RSS. */
   mallocArenaMax?: string;
   /** The container's memory limit, in MiB. */
@@ -15,6 +20,7 @@ export interface ServiceSpec {
 }
 
 interface Container {
+  args?: string[];
   env?: { name: string; value?: string }[];
   resources?: { limits?: { memory?: string } };
 }
@@ -24,6 +30,8 @@ interface PodSpec {
 }
 
 const MI = /^(\d+)Mi$/;
+/** The image's CMD: the script `args` must still name after Node's flags. */
+const SCRIPT = '/app/index.cjs';
 
 /**
  * Reads `knative/base/<name>.yaml`: the Knative Service (or, for the broker, the Deployment) of
@@ -46,7 +54,11 @@ export async function readServiceSpec(root: string, name: string): Promise<Servi
     const nodeOptions = envValue('NODE_OPTIONS');
     const mallocArenaMax = envValue('MALLOC_ARENA_MAX');
     const memory = MI.exec(container.resources?.limits?.memory ?? '')?.[1];
+    const nodeArgs = container.args?.slice(0, -1);
+    if (container.args && container.args.at(-1) !== SCRIPT)
+      throw new Error(`${name}.yaml: the container's args must end with ${SCRIPT}`);
     return {
+      ...(nodeArgs?.length ? { nodeArgs } : {}),
       ...(pod.containerConcurrency ? { containerConcurrency: pod.containerConcurrency } : {}),
       ...(nodeOptions ? { nodeOptions } : {}),
       ...(mallocArenaMax ? { mallocArenaMax } : {}),

@@ -278,7 +278,11 @@ const mallocEnv = (spec: ServiceSpec) =>
   spec.mallocArenaMax ? { MALLOC_ARENA_MAX: spec.mallocArenaMax } : {};
 
 /** The manifest's NODE_OPTIONS as node's own arguments. */
-const nodeFlags = (spec: ServiceSpec) => spec.nodeOptions?.split(/\s+/).filter(Boolean) ?? [];
+/** Node's flags from the manifest: its container's args, then NODE_OPTIONS (after NODE_FLAGS). */
+const nodeFlags = (spec: ServiceSpec) => [
+  ...(spec.nodeArgs ?? []),
+  ...(spec.nodeOptions?.split(/\s+/).filter(Boolean) ?? []),
+];
 
 async function startBroker(
   bundle: string,

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { dirname } from 'node:path';
 import { createInterface } from 'node:readline';
-import { NODE_FLAGS } from '../../../shared/runtime/node-flags';
+import { bundleNodeFlags } from '../../../shared/runtime/node-flags';
 
 export interface RunningBundle {
   child: ChildProcess;
@@ -15,15 +16,19 @@ export interface RunningBundle {
 }
 
 /**
- * Runs `node <file>` in `cwd` with exactly `env` (nothing inherited) and the image's Node flags,
+ * Runs `node <file>` in `cwd` with exactly `env` (nothing inherited) and the bundle's Node flags,
  * collecting its output lines, the way a container runs a bundle.
  */
 export function runBundle(file: string, cwd: string, env: NodeJS.ProcessEnv): RunningBundle {
-  const child = spawn(process.execPath, [...NODE_FLAGS, '--enable-source-maps', file], {
-    cwd,
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [...bundleNodeFlags(dirname(file)), '--enable-source-maps', file],
+    {
+      cwd,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   const lines: string[] = [];
   const waiters = new Set<() => void>();
   let exited = false;
