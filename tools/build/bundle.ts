@@ -8,6 +8,7 @@ import { NODE_FLAGS, NODE_FLAGS_FILE } from '../../shared/runtime/node-flags';
 import { readServiceSpec } from '../dev/service-spec';
 import { browserAssetsPlugin } from './browser';
 import { loadedOnFirstCallPlugin } from './loaded-on-first-call';
+import { withoutRequestDomainPlugin } from './without-request-domain';
 import type { FunctionSource } from './discover';
 
 const run = promisify(execFile);
@@ -89,7 +90,7 @@ export function bundleOptions(fn: FunctionSource, root: string, outDir: string):
       'iconv-lite': join(root, 'shared/runtime/iconv-lite.ts'),
       'whatwg-url': join(root, 'shared/runtime/whatwg-url.ts'),
     },
-    plugins: [browserAssetsPlugin(fn), loadedOnFirstCallPlugin(root)],
+    plugins: [browserAssetsPlugin(fn), loadedOnFirstCallPlugin(root), withoutRequestDomainPlugin()],
   };
   if (fn.kind === 'standalone') return { ...common, entryPoints: [fn.entry] };
   return {
