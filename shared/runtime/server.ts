@@ -116,10 +116,12 @@ export function createFunctionServer({
           ? bodyLimit
           : 0;
     if (cost === 0) return serve(req, res, declared);
-    // On close, the bytes go back to the budget and the body is dropped: the framework runs each
-    // request in a domain that the connection's timer keeps until the next request on it, and
-    // with it this request and its parsed body, so a kept-alive connection (the queue-proxy pools
-    // them) would hold its last body for as long as it lives.
+    // On close, the bytes go back to the budget and the body is dropped: the framework as
+    // published runs each request in a domain that the connection's timer keeps until the next
+    // request on it, and with it this request and its parsed body, so a kept-alive connection (the
+    // queue-proxy pools them) would hold its last body for as long as it lives. The bundles take
+    // the framework without that domain (tools/build/without-request-domain.ts); tests and tools
+    // that run this module unbundled still have it.
     let release: (() => void) | undefined;
     let gone = false;
     res.once('close', () => {
