@@ -163,9 +163,13 @@ async function writeCodeCache(): Promise<void> {
 }
 
 /** The function's own Node flags (node-flags.json) this process was started without. */
-const missingFlags = ownNodeFlags(__dirname).filter((flag) => !process.execArgv.includes(flag));
+const missingFlags = () =>
+  ownNodeFlags(__dirname).filter((flag) => !process.execArgv.includes(flag));
 
-if (process.argv.includes('--write-code-cache') && missingFlags.length) {
+const writing = process.argv.includes('--write-code-cache');
+const missing = writing ? missingFlags() : [];
+
+if (missing.length) {
   // The image's build stage runs `node --liftoff-only index.cjs --write-code-cache` for every
   // function alike (it has no shell to read the flags with): the cache is made by a Node with the
   // function's own flags too, or V8 would refuse it when the container starts with them.
@@ -175,17 +179,19 @@ if (process.argv.includes('--write-code-cache') && missingFlags.length) {
   ) as typeof ChildProcessModule;
   const made = spawnSync(
     process.execPath,
-    [...process.execArgv, ...missingFlags, __filename, ...process.argv.slice(2)],
+    [...process.execArgv, ...missing, __filename, ...process.argv.slice(2)],
     { stdio: 'inherit' },
   );
   process.exit(made.status ?? 1);
-} else if (process.argv.includes('--write-code-cache')) {
+} else if (writing) {
   writeCodeCache().catch((err: unknown) => {
     console.error(`code cache: ${(err as Error).message}`);
     process.exit(1);
   });
 } else {
-  if (missingFlags.length)
-    debug('started without %s (%s): the code cache will not fit', missingFlags, NODE_FLAGS_FILE);
+  // Read only when asked: a cold start has no other use for the file.
+  const absent = debug.enabled ? missingFlags() : [];
+  if (absent.length)
+    debug('started without %s (%s): the code cache will not fit', absent, NODE_FLAGS_FILE);
   run(bundle);
 }

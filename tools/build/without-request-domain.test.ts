@@ -15,7 +15,7 @@ const WRAPPERS = join(
 
 /**
  * Functions registered as MultiVAC's are, served by the framework's server; `/state` says whether
- * node:domain was loaded and whether async hooks are on.
+ * node:domain was loaded and whether a request runs in one.
  */
 const ENTRY = `
 const { http, cloudEvent } = require('@google-cloud/functions-framework');
