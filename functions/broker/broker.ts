@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import { redisFor } from '../../shared/runtime/context';
 import { listen } from '../../shared/runtime/listen';
-import { firstRequestOrIdle } from '../../shared/runtime/warm-up';
+import { firstAnswerOrIdle } from '../../shared/runtime/warm-up';
 import type { BrokerConfig } from '../../shared/config/broker';
 import type { Logger } from '../../shared/log/index';
 import {
@@ -122,9 +122,9 @@ export async function startBroker({ config, consumer, log }: StartOptions): Prom
 
   // The ingress needs only Redis: it takes events from here on, and they wait in their streams
   // for the dispatchers. undici, which delivers them, takes about 25 ms to load: that starts once
-  // a request waiting for readiness has been taken in, so it does not delay the answer.
+  // a request waiting for readiness has been answered, so it does not delay the answer.
   ready = true;
-  await firstRequestOrIdle(ingress);
+  await firstAnswerOrIdle(ingress);
   const { Agent } = await import('undici');
   const http = new Agent({
     keepAliveTimeout: 30_000,
