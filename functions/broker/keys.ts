@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { nodeCrypto } from '../../shared/runtime/node-crypto';
 
 /**
  * The Redis keys of one broker, all derived from MULTIVAC_STREAM (the base). Each trigger has
@@ -41,7 +41,8 @@ export const DEDUP_RAW_LIMIT = 200;
  */
 export function dedupSuffix(source: string, id: string): string {
   if (source.length + id.length <= DEDUP_RAW_LIMIT) return `${source.length}:${source}${id}`;
-  return `#${createHash('sha1')
+  return `#${nodeCrypto()
+    .createHash('sha1')
     .update(JSON.stringify([source, id]))
     .digest('base64url')}`;
 }

@@ -4,7 +4,7 @@ import { consoleConfig } from '../../shared/config/console';
 import { type Env } from '../../shared/config/parse';
 import { createRouter } from '../../shared/http/index';
 import { QUESTION } from '../../shared/knowledge/question';
-import { functionContext } from '../../shared/runtime/index';
+import { functionContext } from '../../shared/runtime/context';
 import { assetTable } from './assets';
 import { consolePage } from './page';
 import { consoleRoutes } from './routes';

@@ -4,7 +4,7 @@ import { type Env } from '../../shared/config/parse';
 import { createAddressPolicy, normalizeUrl } from '../../shared/fetch/index';
 import { createRouter } from '../../shared/http/index';
 import { clientAddress, createRateLimit } from '../../shared/rate-limit/index';
-import { databaseFor, redisFor, functionContext, sinkEmitter } from '../../shared/runtime/index';
+import { databaseFor, redisFor, functionContext, sinkEmitter } from '../../shared/runtime/context';
 import { dataRoutes } from './routes';
 
 /**

@@ -1,6 +1,7 @@
 import type { Db } from 'mongodb';
 import { sourceListQuery, type SourcePage, type SourceView } from '../../shared/api/index';
-import { EventType, entityId, makeEvent, type Emit } from '../../shared/events/index';
+import { EventType, entityId } from '../../shared/events/catalogue';
+import type { Emit } from '../../shared/events/emit';
 import { HttpError, validate, type Route, type RouteContext } from '../../shared/http/index';
 import { urlFromBody, textFromBody } from './body';
 import {
@@ -44,6 +45,8 @@ export function dataRoutes({ db, emit, normalizeUrl, rateLimit }: DataDeps): Rou
   const publish = async (database: Db, registration: Registration, ctx: RouteContext) => {
     const { source } = registration;
     try {
+      // The CloudEvents SDK on the first PUT (or the warm-up's emitter), not at every cold start.
+      const { makeEvent } = await import('../../shared/events/make');
       await emit(
         makeEvent(
           EventType.SourceRequested,

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { nodeCrypto } from '../../shared/runtime/node-crypto';
 import type { Db, Filter } from 'mongodb';
 import type { SourceView } from '../../shared/api/index';
 import {
@@ -27,7 +27,7 @@ export const toView = (s: SourceDoc): SourceView => ({
  * indexed read path).
  */
 export const sourceIdFor = (url: string) =>
-  `src-${createHash('sha256').update(url).digest('hex').slice(0, 24)}`;
+  `src-${nodeCrypto().createHash('sha256').update(url).digest('hex').slice(0, 24)}`;
 
 export type Registration =
   | { outcome: 'created' | 'requeued' | 'pending'; source: SourceDoc }

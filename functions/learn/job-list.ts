@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { nodeCrypto } from '../../shared/runtime/node-crypto';
 import type { Db } from 'mongodb';
 import {
   collections,
@@ -60,7 +60,7 @@ export async function storeJobList(
     _id: headerId(kind, jobId),
     jobId,
     kind,
-    attempt: randomUUID(),
+    attempt: nodeCrypto().randomUUID(),
     pages: Math.ceil(ids.length / LIST_PAGE),
     count: ids.length,
     createdAt: new Date(),

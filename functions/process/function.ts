@@ -4,7 +4,7 @@ import { type Env } from '../../shared/config/parse';
 import { createRouter } from '../../shared/http/index';
 import { createFanIn } from '../../shared/fan-in/index';
 import { clientAddress, createRateLimit } from '../../shared/rate-limit/index';
-import { databaseFor, functionContext, redisFor, sinkEmitter } from '../../shared/runtime/index';
+import { databaseFor, functionContext, redisFor, sinkEmitter } from '../../shared/runtime/context';
 import { processRoutes } from './routes';
 
 /**

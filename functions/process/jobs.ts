@@ -1,11 +1,12 @@
-import { randomBytes } from 'node:crypto';
+import { nodeCrypto } from '../../shared/runtime/node-crypto';
 import type { Db } from 'mongodb';
 import type { JobView } from '../../shared/api/index';
 import type { FanIn } from '../../shared/fan-in/index';
 import { collections, jobFanInKey, jobWaitKey, type JobDoc } from '../../shared/store/index';
 
 /** Sortable, unguessable job ids: creation time, then randomness. */
-export const newJobId = () => `job-${Date.now().toString(36)}-${randomBytes(6).toString('hex')}`;
+export const newJobId = () =>
+  `job-${Date.now().toString(36)}-${nodeCrypto().randomBytes(6).toString('hex')}`;
 
 export async function createJob(db: Db, jobId = newJobId()): Promise<JobDoc> {
   const job: JobDoc = { _id: jobId, state: 'queued', createdAt: new Date() };

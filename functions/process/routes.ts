@@ -1,9 +1,9 @@
 import type { Db } from 'mongodb';
 import type { FanIn } from '../../shared/fan-in/index';
 import type { JobAccepted } from '../../shared/api/index';
-import { EventType, makeEvent, type Emit } from '../../shared/events/index';
+import { EventType, entityId } from '../../shared/events/catalogue';
+import type { Emit } from '../../shared/events/emit';
 import { HttpError, type Route, type RouteContext } from '../../shared/http/index';
-import { entityId } from '../../shared/events/index';
 import { createJob, failJob, readJob } from './jobs';
 
 export interface ProcessDeps {
@@ -34,6 +34,8 @@ export function processRoutes({ db, emit, fanIn, rateLimit }: ProcessDeps): Rout
         const database = await db();
         const job = await createJob(database);
         try {
+          // The CloudEvents SDK on the first POST (or the warm-up's emitter), not at cold start.
+          const { makeEvent } = await import('../../shared/events/make');
           await emit(
             makeEvent(
               EventType.LearningRequested,

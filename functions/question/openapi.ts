@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { nodeCrypto } from '../../shared/runtime/node-crypto';
 // The committed document, inlined by esbuild: the bundle carries the JSON, not its generator.
 import document from '../../docs/api/openapi.json' with { type: 'json' };
 import type { Route } from '../../shared/http/index';
@@ -10,7 +10,7 @@ let served: { body: string; etag: string } | undefined;
 function representation() {
   if (!served) {
     const body = JSON.stringify(document);
-    const digest = createHash('sha256').update(body).digest('base64url').slice(0, 22);
+    const digest = nodeCrypto().createHash('sha256').update(body).digest('base64url').slice(0, 22);
     served = { body, etag: `"oas-${digest}"` };
   }
   return served;

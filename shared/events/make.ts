@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { nodeCrypto } from '../runtime/node-crypto';
 import { CloudEvent } from 'cloudevents';
 import { eventDataSchemas, type EventData, type EventTypeName } from './catalogue';
 import { EventValidationError, describeIssues } from './errors';
@@ -20,7 +20,7 @@ export interface MakeEventOptions {
 export function makeEvent<T extends EventTypeName>(
   type: T,
   data: EventData<T>,
-  { source, id = randomUUID(), subject, traceparent }: MakeEventOptions,
+  { source, id = nodeCrypto().randomUUID(), subject, traceparent }: MakeEventOptions,
 ): CloudEvent<EventData<T>> {
   const parsed = eventDataSchemas[type].safeParse(data);
   if (!parsed.success) {

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { nodeCrypto } from '../runtime/node-crypto';
 import { normalizeText } from './normalize-text';
 
 /**
@@ -7,5 +7,5 @@ import { normalizeText } from './normalize-text';
  * disagree on it.
  */
 export function contentHash(text: string): string {
-  return createHash('sha256').update(normalizeText(text), 'utf8').digest('hex');
+  return nodeCrypto().createHash('sha256').update(normalizeText(text), 'utf8').digest('hex');
 }

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { nodeCrypto } from '../runtime/node-crypto';
 import type { Redis } from 'ioredis';
 
 /**
@@ -10,10 +10,16 @@ export interface Script {
   readonly sha: string;
 }
 
-export const defineScript = (lua: string): Script => ({
-  lua,
-  sha: createHash('sha1').update(lua).digest('hex'),
-});
+/** Defined at load, hashed on first use (nodeCrypto). */
+export const defineScript = (lua: string): Script => {
+  let sha: string | undefined;
+  return {
+    lua,
+    get sha() {
+      return (sha ??= nodeCrypto().createHash('sha1').update(lua).digest('hex'));
+    },
+  };
+};
 
 /** Runs a script by its SHA (one round trip), loading it on the first NOSCRIPT. */
 export async function runScript(

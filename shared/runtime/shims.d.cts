@@ -7,6 +7,13 @@ declare module 'prom-client/lib/pushgateway' {
   export = Gateway;
 }
 
+// prom-client's own path to its collectDefaultMetrics, with the list it carries.
+declare module 'prom-client/lib/defaultMetrics' {
+  import type { collectDefaultMetrics } from 'prom-client';
+  const collect: typeof collectDefaultMetrics & { metricsList: string[] };
+  export = collect;
+}
+
 // mime-types 3: what its README documents.
 declare module 'mime-types' {
   export function charset(type: string): string | false;

@@ -5,7 +5,7 @@ export {
   ensureIndexes,
   ensureIndexesOnce,
   INDEXES,
-  INDEX_VERSION,
+  indexVersion,
   type IndexReport,
 } from './indexes';
 export {

@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto';
 import type { Db, IndexDescription } from 'mongodb';
+import { nodeCrypto } from '../runtime/node-crypto';
 import { isDuplicateKey } from './errors';
 import { CollectionName } from './collections';
 
@@ -56,11 +56,15 @@ export async function ensureIndexes(db: Db): Promise<IndexReport> {
   return { ttl };
 }
 
+let version: string | undefined;
+
 /** The version of INDEXES: what `ensureIndexesOnce` records once the indexes exist. */
-export const INDEX_VERSION = createHash('sha256')
-  .update(JSON.stringify(INDEXES))
-  .digest('hex')
-  .slice(0, 16);
+export const indexVersion = (): string =>
+  (version ??= nodeCrypto()
+    .createHash('sha256')
+    .update(JSON.stringify(INDEXES))
+    .digest('hex')
+    .slice(0, 16));
 
 const META = '_multivac';
 
@@ -73,12 +77,12 @@ const META = '_multivac';
 export async function ensureIndexesOnce(db: Db): Promise<IndexReport | undefined> {
   const meta = db.collection<{ _id: string; version: string; ttl: IndexReport['ttl'] }>(META);
   const recorded = await meta.findOne({ _id: 'indexes' });
-  if (recorded?.version === INDEX_VERSION) return undefined;
+  if (recorded?.version === indexVersion()) return undefined;
   const report = await ensureIndexes(db);
   await meta
     .updateOne(
       { _id: 'indexes' },
-      { $set: { version: INDEX_VERSION, ttl: report.ttl } },
+      { $set: { version: indexVersion(), ttl: report.ttl } },
       { upsert: true },
     )
     .catch((err: unknown) => {

@@ -14,22 +14,30 @@ const root = resolve(import.meta.dirname, '../..');
  * what the shims stand for and says again.
  */
 const ENTRY = `
-const loaded = () => ['https', 'assert'].filter((m) => process.moduleLoadList.includes('NativeModule ' + m));
+const loaded = () => ['https', 'assert', 'v8', 'crypto'].filter((m) => process.moduleLoadList.includes('NativeModule ' + m));
 const client = require('prom-client');
 const pino = require('pino');
-const cloudevents = require('cloudevents');
+const expressUtils = require('express/lib/utils');
 const { saslprep } = require('@mongodb-js/saslprep');
+const cloudevents = require('cloudevents');
 const atStart = loaded();
 pino({}, { write() {} }).info('a line');
 const prepared = saslprep('I\\u00ADX');
 const gateway = new client.Pushgateway('http://127.0.0.1:9');
 const transport = cloudevents.httpTransport('http://127.0.0.1:9');
+const tag = expressUtils.etag('a body', 'utf8');
+const registry = new client.Registry();
+client.collectDefaultMetrics({ register: registry });
+const id = cloudevents.CloudEvent ? new cloudevents.CloudEvent({ type: 't', source: '/s' }).id : '';
 console.log(JSON.stringify({
   atStart,
   afterCalls: loaded(),
   prepared,
   gateway: typeof gateway.pushAdd,
   transport: typeof transport,
+  tag,
+  id,
+  defaults: registry.getMetricsAsArray().length > 0 && client.collectDefaultMetrics.metricsList.includes('gc'),
 }));
 `;
 
@@ -55,21 +63,37 @@ beforeAll(async () => {
 afterAll(() => rm(dir, { recursive: true, force: true }));
 
 describe('modules loaded on first call (tools/build)', () => {
-  it('keep node:https and node:assert out of the start, and work when called', async () => {
+  it('keep node:https, node:assert, node:v8 and node:crypto out of the start, and work when called', async () => {
     expect(await run([loadedOnFirstCallPlugin(root)])).toEqual({
       atStart: [],
-      // The transport's and Pushgateway's node:https; sonic-boom's one assert did not fail.
-      afterCalls: ['https'],
+      // The transport's and Pushgateway's node:https, the default metrics' node:v8, etag's and
+      // uuid's node:crypto; sonic-boom's one assert did not fail.
+      afterCalls: ['https', 'v8', 'crypto'],
       prepared: 'IX',
       gateway: 'function',
       transport: 'function',
+      tag: '"6-aC60OiLzmAi4QV0zKpmErzMkqNI"',
+      defaults: true,
+      // The SDK's uuid ids, from node:crypto's random bytes.
+      id: expect.stringMatching(
+        /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/,
+      ),
     });
   });
 
   it("replace every listed import of the packages functions bundle, and nothing else's", async () => {
     const { metafile } = await build({
       stdin: {
-        contents: ['express', 'body-parser', 'prom-client', 'pino', 'cloudevents', 'mongodb']
+        contents: [
+          'express',
+          'body-parser',
+          'express/lib/utils',
+          'express/lib/response',
+          'prom-client',
+          'pino',
+          'cloudevents',
+          'mongodb',
+        ]
           .map((m) => `require(${JSON.stringify(m)});`)
           .join('\n'),
         resolveDir: root,
@@ -105,7 +129,7 @@ describe('modules loaded on first call (tools/build)', () => {
     );
   });
 
-  it('are what keeps them out: bundled as they are, the same start loads both', async () => {
-    expect((await run([])).atStart).toEqual(['https', 'assert']);
+  it('are what keeps them out: bundled as they are, the same start loads them all', async () => {
+    expect((await run([])).atStart).toEqual(['https', 'assert', 'v8', 'crypto']);
   });
 });

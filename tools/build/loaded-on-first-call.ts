@@ -14,6 +14,11 @@ export const LOADED_ON_FIRST_CALL: readonly { request: string; from?: string; sh
     shim: 'shared/runtime/pushgateway.cjs',
   },
   {
+    request: './lib/defaultMetrics',
+    from: 'node_modules/prom-client/index.js',
+    shim: 'shared/runtime/default-metrics.cjs',
+  },
+  {
     request: 'assert',
     from: 'node_modules/sonic-boom/index.js',
     shim: 'shared/runtime/assert.cjs',
@@ -24,6 +29,13 @@ export const LOADED_ON_FIRST_CALL: readonly { request: string; from?: string; sh
     shim: 'shared/runtime/thread-stream.cjs',
   },
   { request: 'mime-types', shim: 'shared/runtime/mime-types.cjs' },
+  ...[
+    'node_modules/etag/index.js',
+    'node_modules/cookie-signature/index.js',
+    'node_modules/uuid/dist/esm-node/rng.js',
+    'node_modules/uuid/dist/esm-node/md5.js',
+    'node_modules/uuid/dist/esm-node/sha1.js',
+  ].map((from) => ({ request: 'crypto', from, shim: 'shared/runtime/crypto.cjs' })),
   {
     request: './transport/http',
     from: 'node_modules/cloudevents/dist/index.js',
