@@ -1,5 +1,5 @@
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { connect, type AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../log/index';
 import { afterListening, startWarmUp } from './warm-up';
@@ -36,6 +36,27 @@ describe('warm-up', () => {
     expect(await answer).toBe('ok');
     await started;
     expect(events).toEqual(['request', 'answered', 'warm-up']);
+  });
+
+  it('waits for the request of a connection that has not sent it yet', async () => {
+    const events: string[] = [];
+    const url = new URL(await serving(0, events));
+    const started = new Promise<void>((ok) =>
+      afterListening(async () => {
+        events.push('warm-up');
+        ok();
+      }),
+    );
+    startWarmUp(server!, log);
+    const socket = connect(Number(url.port), url.hostname);
+    await new Promise((ok) => socket.once('connect', ok));
+    // Longer than a warm-up waits for a first request when no connection is open.
+    await new Promise((ok) => setTimeout(ok, 50));
+    events.push('sent');
+    socket.end('GET / HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n');
+    await started;
+    socket.destroy();
+    expect(events).toEqual(['sent', 'request', 'answered', 'warm-up']);
   });
 
   it('starts by itself when no request comes', async () => {

@@ -22,15 +22,22 @@ const ANSWER_MS = 250;
  * Resolves once the first request has been answered, so that it has the process to itself (a
  * probe or a welcome page does not wait for work it does not need, and a request that needs a
  * connection is not slowed by others being set up: with the Redis client's and the CloudEvents
- * emitter's set-up before its answer, `process`'s first answer took ~20 ms longer), or IDLE_MS
- * from now when no request came, or ANSWER_MS after a first request still unanswered.
+ * emitter's set-up before its answer, `process`'s first answer took ~20 ms longer). A connection
+ * already open counts as a request coming: its request may still be unread when the loop turns
+ * (an event's body), and a warm-up started then would keep it unread while the drivers load.
+ * Without a connection the tasks start IDLE_MS from now; a first request still unanswered after
+ * ANSWER_MS does not hold them back any longer.
  */
 export function firstAnswerOrIdle(server: Server): Promise<void> {
   return new Promise((resolve) => {
     let timer = setTimeout(resolve, IDLE_MS);
-    server.once('request', (_req, res: ServerResponse) => {
+    const waitForAnswer = () => {
       clearTimeout(timer);
       timer = setTimeout(resolve, ANSWER_MS);
+    };
+    server.once('connection', waitForAnswer);
+    server.once('request', (_req, res: ServerResponse) => {
+      waitForAnswer();
       res.once('close', () =>
         setImmediate(() => {
           clearTimeout(timer);
