@@ -41,7 +41,7 @@ export async function computeAnswer(db: Db, deps: Pick<LearnDeps, 'query' | 'thr
     .sort({ score: -1, _id: 1 })
     .limit(CANDIDATE_LIMIT)
     .toArray();
-  const plan = planAnswer({ candidates, stats, query: deps.query, thresholds: deps.thresholds });
+  const plan = planAnswer({ candidates, stats, query: deps.query(), thresholds: deps.thresholds });
   const cited = new Map<string, SourceInfo>();
   if (plan.status === 'answered') {
     const docs = await documents

@@ -18,7 +18,8 @@ export interface LearnDeps {
   waits: WaitRegistry;
   /** Documents per `document.learn` event (and per bulk write). */
   batchSize: number;
-  query: Query;
+  /** The question's query, built on first use: segmenting it loads ICU's word rules (~10 ms). */
+  query(): Query;
   thresholds: Thresholds;
   /** Observes the confidence of each answer this process stores. */
   onAnswer?(confidence: number): void;

@@ -9,6 +9,7 @@ import {
   databaseFor,
   eventFunction,
   functionContext,
+  once,
   redisFor,
   sinkEmitter,
 } from '../../shared/runtime/index';
@@ -43,7 +44,7 @@ export function learnFunction(env?: Env): CloudEventFunction {
     fanIn: createFanIn({ redis, prefix }),
     waits: createWaitRegistry({ redis, prefix }),
     batchSize: config.MULTIVAC_LEARN_BATCH,
-    query: queryTerms(QUESTION, lexiconFrom(config.MULTIVAC_LEXICON)),
+    query: once(() => queryTerms(QUESTION, lexiconFrom(config.MULTIVAC_LEXICON))),
     thresholds: {
       minPassages: config.MULTIVAC_MIN_PASSAGES,
       minSources: config.MULTIVAC_MIN_SOURCES,

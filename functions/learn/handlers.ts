@@ -164,7 +164,7 @@ export async function onDocumentLearn(
   const docs = await documents
     .find({ _id: { $in: documentIds } }, { projection: { title: 1, text: 1, learnedBy: 1 } })
     .toArray();
-  await learnDocuments(db, docs, jobId, deps.query);
+  await learnDocuments(db, docs, jobId, deps.query());
   const found = new Set(docs.map((d) => d._id));
   for (const id of documentIds)
     if (!found.has(id)) log.warn({ documentId: id }, 'document vanished; counted as failed');
