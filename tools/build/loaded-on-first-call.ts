@@ -36,6 +36,12 @@ export const LOADED_ON_FIRST_CALL: readonly { request: string; from?: string; sh
     'node_modules/uuid/dist/esm-node/md5.js',
     'node_modules/uuid/dist/esm-node/sha1.js',
   ].map((from) => ({ request: 'crypto', from, shim: 'shared/runtime/crypto.cjs' })),
+  ...[
+    'node_modules/mongodb/lib/cmap/connect.js',
+    'node_modules/mongodb/lib/client-side-encryption/state_machine.js',
+    'node_modules/ioredis/built/connectors/StandaloneConnector.js',
+    'node_modules/ioredis/built/connectors/SentinelConnector/index.js',
+  ].map((from) => ({ request: 'tls', from, shim: 'shared/runtime/tls.cjs' })),
   {
     request: './transport/http',
     from: 'node_modules/cloudevents/dist/index.js',
