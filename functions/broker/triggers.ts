@@ -158,7 +158,8 @@ export function parseTriggerTable(
     }
     const value: unknown = doc.toJS();
     if (value === null || value === undefined) return; // an empty document, e.g. after a final ---
-    const parsed = triggerSchema.safeParse(value);
+    // Parsed once per process: no compiled fast path (see shared/config/parse.ts).
+    const parsed = triggerSchema.safeParse(value, { jitless: true });
     const name = (value as { metadata?: { name?: unknown } }).metadata?.name;
     const label = typeof name === 'string' ? `${where} (${name})` : where;
     if (!parsed.success) {

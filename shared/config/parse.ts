@@ -27,7 +27,9 @@ export function parseConfig<S extends z.ZodType>(
   for (const [key, value] of Object.entries(env)) {
     if (value !== undefined && value !== '') present[key] = value;
   }
-  const result = schema.safeParse(present);
+  // Parsed once per process: zod's compiled fast path (generated with `new Function` on a
+  // schema's first parse) would cost more to make than this one parse saves.
+  const result = schema.safeParse(present, { jitless: true });
   if (result.success) return result.data;
   const problems = result.error.issues.map((issue) => {
     const name = issue.path.join('.') || '(environment)';
