@@ -5,13 +5,14 @@
  * the same run: the floor of "two HTTP hops, no Redis" (relay.ts: the same POSTs answered 202
  * and forwarded to the same subscriber with undici, at the same concurrency) and a raw XADD /
  * XREADGROUP / XACK loop on the same Redis. Everything runs on this machine: its own
- * redis-server, the broker and the relay as their own processes, the subscriber and the
+ * redis-server, the broker and the relay as their own processes — each bundled and started as
+ * the broker's image runs it (tools/build, with its Node flags) — the subscriber and the
  * publishers in this one.
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { Pool } from 'undici';
 import {
   freePort,
@@ -28,7 +29,9 @@ import {
   withCpu,
   type Measured,
 } from './broker-load';
-import { NODE_FLAGS } from '../../shared/runtime/node-flags';
+import { bundleNodeFlags } from '../../shared/runtime/node-flags';
+import { bundleFunction, discoverFunctions, STARTER } from '../build/index';
+import { buildRelay } from './relay-build';
 import { percentile, ratio } from './stats';
 import type { Benchmark } from './types';
 
@@ -72,13 +75,10 @@ function triggerTable(sinkUrl: string): string {
   return [trigger('bench', 'dev.multivac.bench'), ...others].join('\n---\n');
 }
 
-/**
- * Spawns a TypeScript entry point (through tsx, as the broker runs here) with the image's Node
- * flags, and waits for it.
- */
-async function spawnTs(
+/** Spawns a bundle's start-up (`<dir>/index.cjs`) with its Node flags, and waits for it. */
+async function spawnBundle(
   name: string,
-  entry: string,
+  starter: string,
   args: string[],
   env: NodeJS.ProcessEnv,
   dir: string,
@@ -86,7 +86,7 @@ async function spawnTs(
 ): Promise<ServerProcess> {
   const child = spawnServer(
     process.execPath,
-    [...NODE_FLAGS, '--import', 'tsx', join(root, entry), ...args],
+    [...bundleNodeFlags(dirname(starter)), starter, ...args],
     join(dir, `${name}.log`),
     { PATH: process.env.PATH, ...env },
   );
@@ -97,6 +97,14 @@ async function spawnTs(
     { exited: child.exited },
   );
   return child;
+}
+
+/** The broker's bundle as its image has it (code cache included) and the relay's. */
+async function buildBoth(dir: string): Promise<{ broker: string; relay: string }> {
+  const out = join(dir, 'build');
+  const broker = (await discoverFunctions(root)).find((fn) => fn.name === 'broker')!;
+  await bundleFunction(broker, root, out);
+  return { broker: join(out, 'broker', STARTER), relay: await buildRelay(out) };
 }
 
 export const run: Benchmark = async ({ quick }) => {
@@ -116,10 +124,11 @@ export const run: Benchmark = async ({ quick }) => {
     const table = join(dir, 'triggers.yaml');
     await writeFile(table, triggerTable(sinkUrl));
     const [brokerPort, relayPort] = [await freePort(), await freePort()];
+    const bundles = await buildBoth(dir);
     const [brokerProcess, relayProcess] = [
-      await spawnTs(
+      await spawnBundle(
         'broker',
-        'functions/broker/index.ts',
+        bundles.broker,
         [],
         {
           REDIS_URL: redis.url,
@@ -134,9 +143,9 @@ export const run: Benchmark = async ({ quick }) => {
         dir,
         brokerPort,
       ),
-      await spawnTs(
+      await spawnBundle(
         'relay',
-        'tools/bench/relay.ts',
+        bundles.relay,
         ['--port', String(relayPort), '--target', sinkUrl, '--concurrency', String(CONCURRENCY)],
         {},
         dir,

@@ -4,7 +4,8 @@
  * subscriber in binary mode with undici, at most `--concurrency` forwards at a time — what any
  * broker pays for HTTP in and HTTP out, with nothing stored, validated or retried.
  *
- * `tsx tools/bench/relay.ts --port <port> --target <url> --concurrency <n>`; any GET answers 200.
+ * Bundled like the functions (relay-build.ts), then
+ * `node index.cjs --port <port> --target <url> --concurrency <n>`; any GET answers 200.
  */
 import { createServer, type IncomingMessage } from 'node:http';
 import { parseArgs } from 'node:util';
