@@ -31,7 +31,7 @@ import {
 } from './broker-load';
 import { bundleNodeFlags } from '../../shared/runtime/node-flags';
 import { bundleFunction, discoverFunctions, STARTER } from '../build/index';
-import { buildRelay } from './relay-build';
+import { buildRelay } from './baselines';
 import { percentile, ratio } from './stats';
 import type { Benchmark } from './types';
 

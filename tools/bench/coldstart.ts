@@ -12,7 +12,7 @@ import { EventType, makeEvent } from '../../shared/events/index';
 import { bundleNodeFlags } from '../../shared/runtime/node-flags';
 import { bundleFunction, discoverFunctions } from '../build/index';
 import { freePort, startServices } from '../services/index';
-import { buildHello } from './hello';
+import { buildHello } from './baselines';
 import { median, ratio } from './stats';
 import type { Benchmark } from './types';
 

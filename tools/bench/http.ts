@@ -17,7 +17,7 @@ import { answerToView, collections, createStore, type AnswerDoc } from '../../sh
 import { readServiceSpec } from '../dev/service-spec';
 import { startStack, type Stack } from '../dev/stack';
 import { freePort, spawnServer, waitUntil, type ServerProcess } from '../services/index';
-import { buildHello } from './hello';
+import { buildHello } from './baselines';
 import { cpuSecondsOf, stackPeakRss } from './proc';
 import { median, ratio } from './stats';
 import type { Benchmark } from './types';

@@ -4,7 +4,7 @@
  * subscriber in binary mode with undici, at most `--concurrency` forwards at a time — what any
  * broker pays for HTTP in and HTTP out, with nothing stored, validated or retried.
  *
- * Bundled like the functions (relay-build.ts), then
+ * Bundled like the functions (baselines.ts), then
  * `node index.cjs --port <port> --target <url> --concurrency <n>`; any GET answers 200.
  */
 import { createServer, type IncomingMessage } from 'node:http';
