@@ -7,8 +7,4 @@
  */
 
 /** @type {typeof import('node:crypto')} */
-module.exports = new Proxy(/** @type {typeof import('node:crypto')} */ ({}), {
-  // `__esModule` is what a bundler's interop asks at import: not a reason to load the module.
-  get: (_, name) =>
-    name === '__esModule' ? undefined : Reflect.get(process.getBuiltinModule('node:crypto'), name),
-});
+module.exports = require('./lazy-builtin.cjs')('node:crypto');
