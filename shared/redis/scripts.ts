@@ -1,3 +1,4 @@
+import { once } from '../runtime/lazy';
 import { nodeCrypto } from '../runtime/node-crypto';
 import type { Redis } from 'ioredis';
 
@@ -12,11 +13,11 @@ export interface Script {
 
 /** Defined at load, hashed on first use (nodeCrypto). */
 export const defineScript = (lua: string): Script => {
-  let sha: string | undefined;
+  const sha = once(() => nodeCrypto().createHash('sha1').update(lua).digest('hex'));
   return {
     lua,
     get sha() {
-      return (sha ??= nodeCrypto().createHash('sha1').update(lua).digest('hex'));
+      return sha();
     },
   };
 };

@@ -1,4 +1,5 @@
 import type { Db, IndexDescription } from 'mongodb';
+import { once } from '../runtime/lazy';
 import { nodeCrypto } from '../runtime/node-crypto';
 import { isDuplicateKey } from './errors';
 import { CollectionName } from './collections';
@@ -56,15 +57,10 @@ export async function ensureIndexes(db: Db): Promise<IndexReport> {
   return { ttl };
 }
 
-let version: string | undefined;
-
 /** The version of INDEXES: what `ensureIndexesOnce` records once the indexes exist. */
-export const indexVersion = (): string =>
-  (version ??= nodeCrypto()
-    .createHash('sha256')
-    .update(JSON.stringify(INDEXES))
-    .digest('hex')
-    .slice(0, 16));
+export const indexVersion = once((): string =>
+  nodeCrypto().createHash('sha256').update(JSON.stringify(INDEXES)).digest('hex').slice(0, 16),
+);
 
 const META = '_multivac';
 
