@@ -43,6 +43,11 @@ describe('termsOf', () => {
     expect(termsOf(`${'a'.repeat(MAX_TERM_LENGTH + 1)} entropy`)).toEqual(['entropi']);
   });
 
+  it('drops a word whose stem is a stop word', () => {
+    // "tos", "its", "yours" are not on the stop list; their stems "to", "it", "your" are.
+    expect(termsOf('tos its yours entropy')).toEqual(['entropi']);
+  });
+
   it('yields only letters and digits, 2 to 40 characters, never a stop word (property)', () => {
     fc.assert(
       fc.property(fc.string({ unit: 'grapheme', maxLength: 200 }), (text) => {

@@ -84,7 +84,8 @@ function isIndexable(part: string): boolean {
 
 /**
  * The terms of `text` in reading order: word segments (Intl.Segmenter), folded, stop words removed,
- * Porter-stemmed. Repeated terms are kept, so the sequence also serves phrase matching.
+ * Porter-stemmed — and a stem that is itself a stop word removed too ("its" → "it", "yours" →
+ * "your"). Repeated terms are kept, so the sequence also serves phrase matching.
  * Terms contain only letters and digits, so they are safe as MongoDB field names.
  */
 export function termsOf(text: string): string[] {
@@ -93,7 +94,7 @@ export function termsOf(text: string): string[] {
     for (const part of foldWord(word)) {
       if (!isIndexable(part) || isStopWord(part)) continue;
       const term = stem(part);
-      if (codePoints(term) >= 2) terms.push(term);
+      if (codePoints(term) >= 2 && !isStopWord(term)) terms.push(term);
     }
   }
   return terms;
