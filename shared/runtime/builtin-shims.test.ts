@@ -33,7 +33,40 @@ describe('shims of built-in modules that packages load at start but use later', 
   it.each([
     ['crypto.cjs', 'crypto', 'createHash'],
     ['tls.cjs', 'tls', 'connect'],
+    ['fs-promises.cjs', 'fs/promises', 'readFile'],
   ])('%s loads node:%s on the first use, and gives what it exports', (shim, builtin, use) => {
     expect(loadedBy(shim, builtin, use)).toEqual({ atRequire: false, atUse: true, same: true });
+  });
+});
+
+describe('fs-access.cjs (node:fs for the MongoDB driver, whose one use is fs.promises.access)', () => {
+  it('answers access as fs/promises does, without loading it, and the rest as node:fs', () => {
+    const script = `
+      const fs = require(${JSON.stringify(join(import.meta.dirname, 'fs-access.cjs'))});
+      const loaded = () => process.moduleLoadList.includes('NativeModule internal/fs/promises');
+      (async () => {
+        const found = await fs.promises.access(${JSON.stringify(import.meta.filename)}).then(() => true);
+        const missing = await fs.promises.access('/no/such/file').catch((err) => err.code);
+        const before = loaded();
+        const read = (await fs.promises.readFile(${JSON.stringify(import.meta.filename)}, 'utf8')).length > 0;
+        console.log(JSON.stringify({ found, missing, before, after: loaded(), read, same: fs.readFileSync === require('node:fs').readFileSync }));
+      })();
+    `;
+    const dir = mkdtempSync(join(tmpdir(), 'multivac-shim-'));
+    try {
+      writeFileSync(join(dir, 'check.cjs'), script);
+      expect(
+        JSON.parse(execFileSync(process.execPath, [join(dir, 'check.cjs')], { encoding: 'utf8' })),
+      ).toEqual({
+        found: true,
+        missing: 'ENOENT',
+        before: false,
+        after: true,
+        read: true,
+        same: true,
+      });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -2,9 +2,9 @@
 /**
  * A stand-in for one of Node's built-in modules that loads it on the first use of any of its
  * exports, for shims of packages that require a built-in at load but use it only later
- * (crypto.cjs, tls.cjs).
+ * (crypto.cjs, tls.cjs, fs-promises.cjs).
  *
- * @param {'node:crypto' | 'node:tls'} id the built-in
+ * @param {'node:crypto' | 'node:tls' | 'node:fs/promises'} id the built-in
  * @returns {any}
  */
 module.exports = (id) =>

@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { OPTIONAL_PEERS } from './bundle';
 import { LOADED_ON_FIRST_CALL, loadedOnFirstCallPlugin } from './loaded-on-first-call';
 
 const root = resolve(import.meta.dirname, '../..');
@@ -127,6 +128,40 @@ describe('modules loaded on first call (tools/build)', () => {
     expect([...replaced].sort()).toEqual(
       [...new Set(LOADED_ON_FIRST_CALL.map((e) => e.shim))].sort(),
     );
+  });
+
+  it("keep Node's promise-based file system out of the MongoDB driver, loaded and making a client", async () => {
+    // A client computes its handshake metadata when made, which checks for /.dockerenv.
+    const loadsFsPromises = async (plugins: ReturnType<typeof loadedOnFirstCallPlugin>[]) => {
+      const outfile = join(dir, `mongodb-${plugins.length}.cjs`);
+      await build({
+        stdin: {
+          contents: `
+            const { MongoClient } = require('mongodb');
+            const client = new MongoClient('mongodb://127.0.0.1:1/');
+            void client.options.metadata.then((metadata) => console.log(JSON.stringify({
+              loaded: process.moduleLoadList.includes('NativeModule internal/fs/promises'),
+              driver: metadata.driver.name,
+            })));`,
+          resolveDir: root,
+          loader: 'js',
+        },
+        bundle: true,
+        platform: 'node',
+        format: 'cjs',
+        outfile,
+        external: OPTIONAL_PEERS,
+        plugins,
+        logLevel: 'silent',
+      });
+      const { stdout } = await promisify(execFile)(process.execPath, [outfile]);
+      return JSON.parse(stdout) as unknown;
+    };
+    expect(await loadsFsPromises([loadedOnFirstCallPlugin(root)])).toEqual({
+      loaded: false,
+      driver: 'nodejs',
+    });
+    expect(await loadsFsPromises([])).toEqual({ loaded: true, driver: 'nodejs' });
   });
 
   it('are what keeps them out: bundled as they are, the same start loads them all', async () => {

@@ -42,6 +42,15 @@ export const LOADED_ON_FIRST_CALL: readonly { request: string; from?: string; sh
     'node_modules/ioredis/built/connectors/StandaloneConnector.js',
     'node_modules/ioredis/built/connectors/SentinelConnector/index.js',
   ].map((from) => ({ request: 'tls', from, shim: 'shared/runtime/tls.cjs' })),
+  ...[
+    'node_modules/mongodb/lib/cmap/auth/mongodb_oidc/k8s_machine_workflow.js',
+    'node_modules/mongodb/lib/client-side-encryption/state_machine.js',
+  ].map((from) => ({ request: 'fs/promises', from, shim: 'shared/runtime/fs-promises.cjs' })),
+  {
+    request: 'fs',
+    from: 'node_modules/mongodb/lib/utils.js',
+    shim: 'shared/runtime/fs-access.cjs',
+  },
   {
     request: './transport/http',
     from: 'node_modules/cloudevents/dist/index.js',
