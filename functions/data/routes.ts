@@ -2,6 +2,7 @@ import type { Db } from 'mongodb';
 import { sourceListQuery, type SourcePage, type SourceView } from '../../shared/api/index';
 import { EventType, entityId } from '../../shared/events/catalogue';
 import type { Emit } from '../../shared/events/emit';
+import type { Database } from '../../shared/runtime/context';
 import { HttpError, validate, type Route, type RouteContext } from '../../shared/http/index';
 import { urlFromBody, textFromBody } from './body';
 import {
@@ -16,7 +17,7 @@ import {
 import { addText } from './text';
 
 export interface DataDeps {
-  db(): Promise<Db>;
+  db: Database;
   emit: Emit;
   /** Validates and normalizes a user URL; throws with a reason fit for a 400. */
   normalizeUrl(input: string): string;
@@ -108,7 +109,7 @@ export function dataRoutes({ db, emit, normalizeUrl, rateLimit }: DataDeps): Rou
       async handler(ctx) {
         const params = Object.fromEntries(new URL(ctx.req.url ?? '/', 'http://x').searchParams);
         const query = validate(sourceListQuery, params, 'query');
-        const page = await listSources(await db(), query);
+        const page = await listSources(await db.forReads(), query);
         json(ctx, 200, {
           items: page.items,
           next: page.next === null ? null : Buffer.from(page.next).toString('base64url'),
@@ -120,7 +121,9 @@ export function dataRoutes({ db, emit, normalizeUrl, rateLimit }: DataDeps): Rou
       path: '/multivac/data/:id',
       async handler(ctx) {
         const id = ctx.params.id!;
-        const source = entityId.safeParse(id).success ? await findSource(await db(), id) : null;
+        const source = entityId.safeParse(id).success
+          ? await findSource(await db.forReads(), id)
+          : null;
         if (!source) throw new HttpError(404, `no source ${JSON.stringify(id)}`);
         json(ctx, 200, toView(source));
       },

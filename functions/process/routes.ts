@@ -1,13 +1,13 @@
-import type { Db } from 'mongodb';
 import type { FanIn } from '../../shared/fan-in/index';
 import type { JobAccepted } from '../../shared/api/index';
 import { EventType, entityId } from '../../shared/events/catalogue';
 import type { Emit } from '../../shared/events/emit';
+import type { Database } from '../../shared/runtime/context';
 import { HttpError, type Route, type RouteContext } from '../../shared/http/index';
 import { createJob, failJob, readJob } from './jobs';
 
 export interface ProcessDeps {
-  db(): Promise<Db>;
+  db: Database;
   emit: Emit;
   /** `learn`'s counts, read for live progress. */
   fanIn: FanIn;
@@ -65,7 +65,7 @@ export function processRoutes({ db, emit, fanIn, rateLimit }: ProcessDeps): Rout
       async handler({ res, params }) {
         if (!entityId.safeParse(params.id).success)
           throw new HttpError(404, `no job ${JSON.stringify(params.id)}`);
-        const job = await readJob(await db(), params.id!, fanIn);
+        const job = await readJob(await db.forReads(), params.id!, fanIn);
         if (!job) throw new HttpError(404, `no job ${params.id}`);
         res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' });
         res.end(JSON.stringify(job));

@@ -36,9 +36,17 @@ export function functionContext<S extends z.ZodType>(
 }
 
 /**
- * The database, connected right after the server listens (or on first use), with its indexes
- * ensured once per database and index version. Asked of the store on every call (cheap once
- * connected), so a client the store replaced is never kept.
+ * A function's MongoDB database. Called, it is the database with its indexes ensured (once per
+ * database and index version): what a write needs, since the unique indexes guard writes.
+ * `forReads()` is the database as soon as it is connected: no index makes a read correct, so a
+ * cold start's first read does not wait for the index check (a round trip, and node:crypto for the
+ * version), which the warm-up then makes once the answer is sent.
+ */
+export type Database = (() => Promise<Db>) & { forReads(): Promise<Db> };
+
+/**
+ * The database, connected right after the server listens (or on first use). Asked of the store on
+ * every call (cheap once connected), so a client the store replaced is never kept.
  */
 export function databaseFor(
   config: { MONGODB_URI: string; MONGODB_DB: string; MULTIVAC_MONGODB_COMMAND_METRICS?: boolean },
@@ -46,7 +54,7 @@ export function databaseFor(
   metrics?: Metrics,
   /** Connect as soon as the server listens (false: on first use, for a fallback). */
   { early = true }: { early?: boolean } = {},
-): () => Promise<Db> {
+): Database {
   const commands = (config.MULTIVAC_MONGODB_COMMAND_METRICS ? metrics : undefined)?.counter(
     'multivac_mongodb_commands_total',
     'Commands sent to MongoDB, by command name (driver command monitoring).',
@@ -66,7 +74,7 @@ export function databaseFor(
     return store.db();
   };
   if (early) afterListening(db);
-  return db;
+  return Object.assign(db, { forReads: () => store.db() });
 }
 
 /**
