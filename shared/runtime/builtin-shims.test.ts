@@ -33,9 +33,31 @@ describe('shims of built-in modules that packages load at start but use later', 
   it.each([
     ['crypto.cjs', 'crypto', 'createHash'],
     ['tls.cjs', 'tls', 'connect'],
-    ['fs-promises.cjs', 'fs/promises', 'readFile'],
   ])('%s loads node:%s on the first use, and gives what it exports', (shim, builtin, use) => {
     expect(loadedBy(shim, builtin, use)).toEqual({ atRequire: false, atUse: true, same: true });
+  });
+});
+
+describe('fs-promises.cjs (for importers that take its functions apart at load)', () => {
+  it('loads node:fs/promises on the first call, not when its functions are taken', () => {
+    const script = `
+      const { readFile, access } = require(${JSON.stringify(join(import.meta.dirname, 'fs-promises.cjs'))});
+      const loaded = () => process.moduleLoadList.includes('NativeModule fs/promises');
+      const before = loaded();
+      readFile(${JSON.stringify(import.meta.filename)}, 'utf8').then(async (text) => {
+        const missing = await access('/no/such/file').catch((err) => err.code);
+        console.log(JSON.stringify({ before, after: loaded(), read: text.length > 0, missing }));
+      });
+    `;
+    const dir = mkdtempSync(join(tmpdir(), 'multivac-shim-'));
+    try {
+      writeFileSync(join(dir, 'check.cjs'), script);
+      expect(
+        JSON.parse(execFileSync(process.execPath, [join(dir, 'check.cjs')], { encoding: 'utf8' })),
+      ).toEqual({ before: false, after: true, read: true, missing: 'ENOENT' });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
@@ -65,6 +87,34 @@ describe('fs-access.cjs (node:fs for the MongoDB driver, whose one use is fs.pro
         read: true,
         same: true,
       });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('http2.cjs (node:http2 for undici, which reads a few constants at load)', () => {
+  it("has HTTP/2's constants as Node's, without loading node:http2, and loads it for the rest", () => {
+    const script = `
+      const shim = require(${JSON.stringify(join(import.meta.dirname, 'http2.cjs'))});
+      const loaded = () => process.moduleLoadList.includes('NativeModule http2');
+      const names = ['HTTP2_HEADER_AUTHORITY', 'HTTP2_HEADER_METHOD', 'HTTP2_HEADER_PATH', 'HTTP2_HEADER_SCHEME', 'HTTP2_HEADER_CONTENT_LENGTH', 'HTTP2_HEADER_EXPECT', 'HTTP2_HEADER_STATUS', 'HTTP2_HEADER_PROTOCOL', 'NGHTTP2_REFUSED_STREAM', 'NGHTTP2_CANCEL'];
+      const known = Object.fromEntries(names.map((n) => [n, shim.constants[n]]));
+      const before = loaded();
+      const real = require('node:http2');
+      console.log(JSON.stringify({
+        before,
+        same: names.every((n) => known[n] === real.constants[n]),
+        other: shim.constants.HTTP2_HEADER_COOKIE === real.constants.HTTP2_HEADER_COOKIE,
+        connect: shim.connect === real.connect,
+      }));
+    `;
+    const dir = mkdtempSync(join(tmpdir(), 'multivac-shim-'));
+    try {
+      writeFileSync(join(dir, 'check.cjs'), script);
+      expect(
+        JSON.parse(execFileSync(process.execPath, [join(dir, 'check.cjs')], { encoding: 'utf8' })),
+      ).toEqual({ before: false, same: true, other: true, connect: true });
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

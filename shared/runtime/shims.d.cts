@@ -24,3 +24,8 @@ declare module 'mime-types' {
   export const extensions: Record<string, string[]>;
   export const types: Record<string, string>;
 }
+
+// undici's own path to its cookie helpers (its index re-exports them).
+declare module 'undici/lib/web/cookies/index.js' {
+  export { deleteCookie, getCookies, getSetCookies, setCookie, parseCookie } from 'undici';
+}

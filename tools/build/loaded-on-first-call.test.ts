@@ -94,6 +94,8 @@ describe('modules loaded on first call (tools/build)', () => {
           'pino',
           'cloudevents',
           'mongodb',
+          'undici',
+          'ioredis',
         ]
           .map((m) => `require(${JSON.stringify(m)});`)
           .join('\n'),
@@ -162,6 +164,70 @@ describe('modules loaded on first call (tools/build)', () => {
       driver: 'nodejs',
     });
     expect(await loadsFsPromises([])).toEqual({ loaded: true, driver: 'nodejs' });
+  });
+
+  it("keep Node's own fetch, node:http2, node:tls and node:fs/promises out of undici's load, and its cookie helpers working", async () => {
+    const load = async (plugins: ReturnType<typeof loadedOnFirstCallPlugin>[]) => {
+      const outfile = join(dir, `undici-${plugins.length}.cjs`);
+      await build({
+        stdin: {
+          contents: `
+            const undici = require('undici');
+            const names = ['internal/deps/undici/undici', 'http2', 'tls', 'fs/promises'];
+            const loaded = names.filter((m) => process.moduleLoadList.includes('NativeModule ' + m));
+            const cookies = undici.getCookies(new undici.Headers({ cookie: 'a=b' }));
+            console.log(JSON.stringify({ loaded, cookies }));`,
+          resolveDir: root,
+          loader: 'js',
+        },
+        bundle: true,
+        platform: 'node',
+        format: 'cjs',
+        outfile,
+        plugins,
+        logLevel: 'silent',
+      });
+      const { stdout } = await promisify(execFile)(process.execPath, [outfile]);
+      return JSON.parse(stdout) as unknown;
+    };
+    expect(await load([loadedOnFirstCallPlugin(root)])).toEqual({
+      loaded: [],
+      cookies: { a: 'b' },
+    });
+    expect(await load([])).toEqual({
+      loaded: ['internal/deps/undici/undici', 'http2', 'tls', 'fs/promises'],
+      cookies: { a: 'b' },
+    });
+  });
+
+  it("keep node:crypto out of ioredis's load, and its scripts' SHAs right", async () => {
+    const load = async (plugins: ReturnType<typeof loadedOnFirstCallPlugin>[]) => {
+      const outfile = join(dir, `ioredis-${plugins.length}.cjs`);
+      await build({
+        stdin: {
+          contents: `
+            const Redis = require('ioredis');
+            const atLoad = process.moduleLoadList.includes('NativeModule crypto');
+            const redis = new Redis({ lazyConnect: true });
+            redis.defineCommand('one', { numberOfKeys: 0, lua: 'return 1' });
+            console.log(JSON.stringify({ atLoad, sha: redis.scriptsSet.one.sha }));`,
+          resolveDir: root,
+          loader: 'js',
+        },
+        bundle: true,
+        platform: 'node',
+        format: 'cjs',
+        outfile,
+        plugins,
+        logLevel: 'silent',
+      });
+      const { stdout } = await promisify(execFile)(process.execPath, [outfile]);
+      return JSON.parse(stdout) as unknown;
+    };
+    // SHA-1 of "return 1", as Redis's SCRIPT LOAD answers it.
+    const sha = 'e0e1f9fabfc9d4800c877a703b823ac0578ff8db';
+    expect(await load([loadedOnFirstCallPlugin(root)])).toEqual({ atLoad: false, sha });
+    expect(await load([])).toEqual({ atLoad: true, sha });
   });
 
   it('are what keeps them out: bundled as they are, the same start loads them all', async () => {

@@ -35,6 +35,7 @@ export const LOADED_ON_FIRST_CALL: readonly { request: string; from?: string; sh
     'node_modules/uuid/dist/esm-node/rng.js',
     'node_modules/uuid/dist/esm-node/md5.js',
     'node_modules/uuid/dist/esm-node/sha1.js',
+    'node_modules/ioredis/built/Script.js',
   ].map((from) => ({ request: 'crypto', from, shim: 'shared/runtime/crypto.cjs' })),
   ...[
     'node_modules/mongodb/lib/cmap/connect.js',
@@ -47,9 +48,24 @@ export const LOADED_ON_FIRST_CALL: readonly { request: string; from?: string; sh
     'node_modules/mongodb/lib/client-side-encryption/state_machine.js',
   ].map((from) => ({ request: 'fs/promises', from, shim: 'shared/runtime/fs-promises.cjs' })),
   {
+    request: 'node:fs/promises',
+    from: 'node_modules/undici/lib/mock/snapshot-recorder.js',
+    shim: 'shared/runtime/fs-promises.cjs',
+  },
+  {
     request: 'fs',
     from: 'node_modules/mongodb/lib/utils.js',
     shim: 'shared/runtime/fs-access.cjs',
+  },
+  {
+    request: './lib/web/cookies',
+    from: 'node_modules/undici/index.js',
+    shim: 'shared/runtime/undici-cookies.cjs',
+  },
+  {
+    request: 'node:http2',
+    from: 'node_modules/undici/lib/dispatcher/client-h2.js',
+    shim: 'shared/runtime/http2.cjs',
   },
   {
     request: './transport/http',
