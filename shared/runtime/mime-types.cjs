@@ -13,7 +13,9 @@ const load = () => (mime ??= require('mime-types'));
 /**
  * What the Functions Framework's own answers ask of it, answered as mime-types does without
  * building its maps: a CloudEvent function's acknowledgement (`res.sendStatus(204)` types it as
- * `txt`) and `res.json`. Loading them there cost an event function's first answer ~5-10 ms.
+ * `txt`) and `res.json`; Express's `res.set` then asks again with the full type, which already
+ * names its charset (see `contentType`). Loading them there cost an event function's first
+ * answer ~5-10 ms.
  */
 const KNOWN_CONTENT_TYPES = new Map([
   ['txt', 'text/plain; charset=utf-8'],
@@ -24,7 +26,12 @@ module.exports = {
   /** @param {string} type */
   charset: (type) => load().charset(type),
   /** @param {string} str */
-  contentType: (str) => KNOWN_CONTENT_TYPES.get(str) ?? load().contentType(str),
+  contentType: (str) =>
+    KNOWN_CONTENT_TYPES.get(str) ??
+    // A full type that names its charset is its own answer in mime-types (no lookup of either).
+    (typeof str === 'string' && str.includes('/') && str.includes('charset')
+      ? str
+      : load().contentType(str)),
   /** For the test that checks them against mime-types itself. */
   KNOWN_CONTENT_TYPES,
   /** @param {string} type */

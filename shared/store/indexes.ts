@@ -1,6 +1,5 @@
 import type { Db, IndexDescription } from 'mongodb';
 import { once } from '../runtime/lazy';
-import { nodeCrypto } from '../runtime/node-crypto';
 import { isDuplicateKey } from './errors';
 import { CollectionName } from './collections';
 
@@ -57,10 +56,11 @@ export async function ensureIndexes(db: Db): Promise<IndexReport> {
   return { ttl };
 }
 
-/** The version of INDEXES: what `ensureIndexesOnce` records once the indexes exist. */
-export const indexVersion = once((): string =>
-  nodeCrypto().createHash('sha256').update(JSON.stringify(INDEXES)).digest('hex').slice(0, 16),
-);
+/**
+ * The version of INDEXES: what `ensureIndexesOnce` records once the indexes exist. The list itself
+ * (~0.5 KB): exact, and no hash to compute, whose node:crypto a function's first write would load.
+ */
+export const indexVersion = once((): string => JSON.stringify(INDEXES));
 
 const META = '_multivac';
 
