@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
-import { sendProblem } from '../../shared/http/index';
+import { lingerAfterAnswer, sendProblem } from '../../shared/http/index';
 import type { Logger } from '../../shared/log/index';
 import { BodyTooLargeError, readBody } from '../../shared/runtime/body';
 import { readEvents } from './codec';
@@ -138,8 +138,10 @@ function refuse(
   headers: Record<string, string> = {},
 ): void {
   const unread = !req.complete;
+  // Closing at once with the body unread would reset the connection, and a publisher still
+  // uploading would fail its write and never read the answer: close it as the functions do.
+  if (unread) lingerAfterAnswer(res);
   sendProblem(res, status, detail, {
     headers: unread ? { ...headers, connection: 'close' } : headers,
   });
-  if (unread) res.once('finish', () => req.socket.destroy());
 }
