@@ -36,9 +36,13 @@ export interface SafeFetchOptions {
   timeoutMs?: number;
   /** Per connection attempt. Default the smaller of 5 000 ms and `timeoutMs`. */
   connectTimeoutMs?: number;
-  /** From sending a request to its response headers. Default `timeoutMs`. */
+  /**
+   * From sending a request to its response headers. Default none: the whole fetch's deadline
+   * bounds it (undici times these with a coarse clock that can fire up to ~0.5 s early, so a
+   * default equal to `timeoutMs` cut some fetches short of their budget, and raced the deadline).
+   */
   headersTimeoutMs?: number;
-  /** Longest pause between two body chunks (the whole body is bounded by `timeoutMs`). */
+  /** Longest pause between two body chunks. Default none, for the same reason. */
   bodyIdleTimeoutMs?: number;
   /** Largest body, counted while streaming (and after decompression). Default 2 MiB. */
   maxBytes?: number;
@@ -228,8 +232,9 @@ function withDefaults(options: SafeFetchOptions): Settings {
     resolve: options.resolve ?? systemResolver,
     timeoutMs,
     connectTimeoutMs: positive(options.connectTimeoutMs, Math.min(5_000, timeoutMs)),
-    headersTimeoutMs: positive(options.headersTimeoutMs, timeoutMs),
-    bodyIdleTimeoutMs: positive(options.bodyIdleTimeoutMs, timeoutMs),
+    // 0: undici's own timer off.
+    headersTimeoutMs: positive(options.headersTimeoutMs, 0),
+    bodyIdleTimeoutMs: positive(options.bodyIdleTimeoutMs, 0),
     maxBytes: positive(options.maxBytes, 2 * 1024 * 1024),
     maxRedirects: Math.min(MAX_REDIRECTS, Math.max(0, Math.floor(options.maxRedirects ?? 5))),
     userAgent: options.userAgent ?? USER_AGENT,
