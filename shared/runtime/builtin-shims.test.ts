@@ -4,30 +4,31 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
-/** In a fresh Node: whether the shim's module is loaded after requiring the shim, then after a use. */
-function loadedBy(
-  shim: string,
-  builtin: string,
-  use: string,
-): { atRequire: boolean; atUse: boolean; same: boolean } {
-  const script = `
-    const loaded = () => process.moduleLoadList.includes('NativeModule ${builtin}');
-    const shim = require(${JSON.stringify(join(import.meta.dirname, shim))});
-    const atRequire = loaded();
-    const value = shim.${use};
-    console.log(JSON.stringify({ atRequire, atUse: loaded(), same: value === require('node:${builtin}').${use} }));
-  `;
-  // A script file: \`node -e\` has node:crypto loaded before it runs.
+/**
+ * Runs `script` in a fresh Node and parses what it prints. A script file: `node -e` has
+ * node:crypto loaded before it runs.
+ */
+function inFreshNode(script: string): unknown {
   const dir = mkdtempSync(join(tmpdir(), 'multivac-shim-'));
   try {
     writeFileSync(join(dir, 'check.cjs'), script);
     return JSON.parse(
       execFileSync(process.execPath, [join(dir, 'check.cjs')], { encoding: 'utf8' }),
-    ) as never;
+    ) as unknown;
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 }
+
+/** In a fresh Node: whether the shim's module is loaded after requiring the shim, then after a use. */
+const loadedBy = (shim: string, builtin: string, use: string) =>
+  inFreshNode(`
+    const loaded = () => process.moduleLoadList.includes('NativeModule ${builtin}');
+    const shim = require(${JSON.stringify(join(import.meta.dirname, shim))});
+    const atRequire = loaded();
+    const value = shim.${use};
+    console.log(JSON.stringify({ atRequire, atUse: loaded(), same: value === require('node:${builtin}').${use} }));
+  `);
 
 describe('shims of built-in modules that packages load at start but use later', () => {
   it.each([
@@ -49,15 +50,12 @@ describe('fs-promises.cjs (for importers that take its functions apart at load)'
         console.log(JSON.stringify({ before, after: loaded(), read: text.length > 0, missing }));
       });
     `;
-    const dir = mkdtempSync(join(tmpdir(), 'multivac-shim-'));
-    try {
-      writeFileSync(join(dir, 'check.cjs'), script);
-      expect(
-        JSON.parse(execFileSync(process.execPath, [join(dir, 'check.cjs')], { encoding: 'utf8' })),
-      ).toEqual({ before: false, after: true, read: true, missing: 'ENOENT' });
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    expect(inFreshNode(script)).toEqual({
+      before: false,
+      after: true,
+      read: true,
+      missing: 'ENOENT',
+    });
   });
 });
 
@@ -74,22 +72,14 @@ describe('fs-access.cjs (node:fs for the MongoDB driver, whose one use is fs.pro
         console.log(JSON.stringify({ found, missing, before, after: loaded(), read, same: fs.readFileSync === require('node:fs').readFileSync }));
       })();
     `;
-    const dir = mkdtempSync(join(tmpdir(), 'multivac-shim-'));
-    try {
-      writeFileSync(join(dir, 'check.cjs'), script);
-      expect(
-        JSON.parse(execFileSync(process.execPath, [join(dir, 'check.cjs')], { encoding: 'utf8' })),
-      ).toEqual({
-        found: true,
-        missing: 'ENOENT',
-        before: false,
-        after: true,
-        read: true,
-        same: true,
-      });
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    expect(inFreshNode(script)).toEqual({
+      found: true,
+      missing: 'ENOENT',
+      before: false,
+      after: true,
+      read: true,
+      same: true,
+    });
   });
 });
 
@@ -109,14 +99,6 @@ describe('http2.cjs (node:http2 for undici, which reads a few constants at load)
         connect: shim.connect === real.connect,
       }));
     `;
-    const dir = mkdtempSync(join(tmpdir(), 'multivac-shim-'));
-    try {
-      writeFileSync(join(dir, 'check.cjs'), script);
-      expect(
-        JSON.parse(execFileSync(process.execPath, [join(dir, 'check.cjs')], { encoding: 'utf8' })),
-      ).toEqual({ before: false, same: true, other: true, connect: true });
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    expect(inFreshNode(script)).toEqual({ before: false, same: true, other: true, connect: true });
   });
 });

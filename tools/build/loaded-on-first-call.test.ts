@@ -42,20 +42,27 @@ console.log(JSON.stringify({
 }));
 `;
 
-async function run(plugins: ReturnType<typeof loadedOnFirstCallPlugin>[]) {
-  const outfile = join(dir, `${plugins.length}.cjs`);
+type Plugins = ReturnType<typeof loadedOnFirstCallPlugin>[];
+
+/** Bundles `contents` (as the functions are, with or without `plugins`), runs it, parses what it prints. */
+async function runBundled(name: string, contents: string, plugins: Plugins): Promise<unknown> {
+  const outfile = join(dir, `${name}-${plugins.length}.cjs`);
   await build({
-    stdin: { contents: ENTRY, resolveDir: root, loader: 'js' },
+    stdin: { contents, resolveDir: root, loader: 'js' },
     bundle: true,
     platform: 'node',
     format: 'cjs',
     outfile,
+    external: OPTIONAL_PEERS,
     plugins,
     logLevel: 'silent',
   });
   const { stdout } = await promisify(execFile)(process.execPath, [outfile]);
-  return JSON.parse(stdout) as Record<string, unknown>;
+  return JSON.parse(stdout) as unknown;
 }
+
+const run = async (plugins: Plugins) =>
+  (await runBundled('entry', ENTRY, plugins)) as Record<string, unknown>;
 
 let dir: string;
 beforeAll(async () => {
@@ -134,31 +141,18 @@ describe('modules loaded on first call (tools/build)', () => {
 
   it("keep Node's promise-based file system out of the MongoDB driver, loaded and making a client", async () => {
     // A client computes its handshake metadata when made, which checks for /.dockerenv.
-    const loadsFsPromises = async (plugins: ReturnType<typeof loadedOnFirstCallPlugin>[]) => {
-      const outfile = join(dir, `mongodb-${plugins.length}.cjs`);
-      await build({
-        stdin: {
-          contents: `
+    const loadsFsPromises = (plugins: Plugins) =>
+      runBundled(
+        'mongodb',
+        `
             const { MongoClient } = require('mongodb');
             const client = new MongoClient('mongodb://127.0.0.1:1/');
             void client.options.metadata.then((metadata) => console.log(JSON.stringify({
               loaded: process.moduleLoadList.includes('NativeModule internal/fs/promises'),
               driver: metadata.driver.name,
             })));`,
-          resolveDir: root,
-          loader: 'js',
-        },
-        bundle: true,
-        platform: 'node',
-        format: 'cjs',
-        outfile,
-        external: OPTIONAL_PEERS,
         plugins,
-        logLevel: 'silent',
-      });
-      const { stdout } = await promisify(execFile)(process.execPath, [outfile]);
-      return JSON.parse(stdout) as unknown;
-    };
+      );
     expect(await loadsFsPromises([loadedOnFirstCallPlugin(root)])).toEqual({
       loaded: false,
       driver: 'nodejs',
@@ -167,29 +161,17 @@ describe('modules loaded on first call (tools/build)', () => {
   });
 
   it("keep Node's own fetch, node:http2, node:tls and node:fs/promises out of undici's load, and its cookie helpers working", async () => {
-    const load = async (plugins: ReturnType<typeof loadedOnFirstCallPlugin>[]) => {
-      const outfile = join(dir, `undici-${plugins.length}.cjs`);
-      await build({
-        stdin: {
-          contents: `
+    const load = (plugins: Plugins) =>
+      runBundled(
+        'undici',
+        `
             const undici = require('undici');
             const names = ['internal/deps/undici/undici', 'http2', 'tls', 'fs/promises'];
             const loaded = names.filter((m) => process.moduleLoadList.includes('NativeModule ' + m));
             const cookies = undici.getCookies(new undici.Headers({ cookie: 'a=b' }));
             console.log(JSON.stringify({ loaded, cookies }));`,
-          resolveDir: root,
-          loader: 'js',
-        },
-        bundle: true,
-        platform: 'node',
-        format: 'cjs',
-        outfile,
         plugins,
-        logLevel: 'silent',
-      });
-      const { stdout } = await promisify(execFile)(process.execPath, [outfile]);
-      return JSON.parse(stdout) as unknown;
-    };
+      );
     expect(await load([loadedOnFirstCallPlugin(root)])).toEqual({
       loaded: [],
       cookies: { a: 'b' },
@@ -201,29 +183,17 @@ describe('modules loaded on first call (tools/build)', () => {
   });
 
   it("keep node:crypto out of ioredis's load, and its scripts' SHAs right", async () => {
-    const load = async (plugins: ReturnType<typeof loadedOnFirstCallPlugin>[]) => {
-      const outfile = join(dir, `ioredis-${plugins.length}.cjs`);
-      await build({
-        stdin: {
-          contents: `
+    const load = (plugins: Plugins) =>
+      runBundled(
+        'ioredis',
+        `
             const Redis = require('ioredis');
             const atLoad = process.moduleLoadList.includes('NativeModule crypto');
             const redis = new Redis({ lazyConnect: true });
             redis.defineCommand('one', { numberOfKeys: 0, lua: 'return 1' });
             console.log(JSON.stringify({ atLoad, sha: redis.scriptsSet.one.sha }));`,
-          resolveDir: root,
-          loader: 'js',
-        },
-        bundle: true,
-        platform: 'node',
-        format: 'cjs',
-        outfile,
         plugins,
-        logLevel: 'silent',
-      });
-      const { stdout } = await promisify(execFile)(process.execPath, [outfile]);
-      return JSON.parse(stdout) as unknown;
-    };
+      );
     // SHA-1 of "return 1", as Redis's SCRIPT LOAD answers it.
     const sha = 'e0e1f9fabfc9d4800c877a703b823ac0578ff8db';
     expect(await load([loadedOnFirstCallPlugin(root)])).toEqual({ atLoad: false, sha });
