@@ -1,10 +1,4 @@
-import {
-  createServer,
-  type IncomingMessage,
-  type RequestListener,
-  type Server,
-  type ServerResponse,
-} from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { getTestServer } from '@google-cloud/functions-framework/testing';
 import type { MultivacEvent } from '../events/index';
 import { lingerAfterAnswer, sendProblem } from '../http/index';
@@ -28,16 +22,12 @@ export interface FunctionServerOptions {
   ready?: () => boolean;
 }
 
-type ExpressApp = RequestListener & {
-  use(
-    handler: (
-      err: unknown,
-      req: IncomingMessage,
-      res: ServerResponse,
-      next: (err?: unknown) => void,
-    ) => void,
-  ): void;
-};
+/** The Express app the framework serves with; the third argument stands in for finalhandler. */
+type ExpressApp = (
+  req: IncomingMessage,
+  res: ServerResponse,
+  done: (err?: unknown) => void,
+) => void;
 
 /** body-parser's error types → what the client did wrong. */
 function statusOf(err: { status?: number; type?: string }): number {
@@ -71,19 +61,35 @@ export function createFunctionServer({
   const budget = new BodyBudget(Math.max(bodyBudget, bodyLimit));
   const framework = getTestServer(target);
   const app = framework.listeners('request')[0] as ExpressApp;
-  app.use((err, req, res, next) => {
-    if (res.headersSent) return next(err);
-    const e = err as { status?: number; type?: string; message?: string };
-    const status = statusOf(e);
-    if (status >= 500) log.error({ err }, 'request body could not be read');
-    sendProblem(
-      res,
-      status,
-      e.type === 'entity.parse.failed'
-        ? `the body is not valid ${String(req.headers['content-type'] ?? '')}: ${e.message ?? ''}`
-        : (e.message ?? 'bad request'),
-    );
-  });
+  /**
+   * Express's last step for a request that no route answered (404) or whose error nothing handled
+   * (body-parser's failures: bad JSON, bad charset, a body over the limit), in place of its
+   * finalhandler, which answers in HTML and, with the body still arriving, waits for its end and
+   * writes then, even if a refusal has answered meanwhile (ERR_HTTP_HEADERS_SENT, uncaught), and
+   * destroys the socket for an error that follows an answer (cutting a refusal's linger short).
+   */
+  const finish =
+    (req: IncomingMessage, res: ServerResponse) =>
+    (err?: unknown): void => {
+      if (res.headersSent) {
+        // The answer is on its way (a refusal, or the function's own); a half-written one cannot
+        // be completed.
+        if (!res.writableEnded) res.destroy();
+        return;
+      }
+      const path = (req.url ?? '/').split('?')[0]!;
+      const e = (err ?? {}) as { status?: number; type?: string; message?: string };
+      const status = err === undefined ? 404 : statusOf(e);
+      const detail =
+        err === undefined
+          ? `nothing answers ${req.method ?? ''} ${path}`
+          : e.type === 'entity.parse.failed'
+            ? `the body is not valid ${String(req.headers['content-type'] ?? '')}: ${e.message ?? ''}`
+            : (e.message ?? 'bad request');
+      // A body still arriving is not read to its end: answer and close.
+      if (req.complete) sendProblem(res, status, detail);
+      else refuse(res, status, detail);
+    };
 
   const server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];
@@ -145,7 +151,7 @@ export function createFunctionServer({
   function serve(req: IncomingMessage, res: ServerResponse, declared: string | undefined): void {
     if (signature === 'cloudevent') {
       void admitEvent(req, res, bodyLimit, log).then(
-        (event) => event && admittedEvent.run(event, () => app(req, res)),
+        (event) => event && admittedEvent.run(event, () => app(req, res, finish(req, res))),
       );
       return;
     }
@@ -156,7 +162,7 @@ export function createFunctionServer({
         void readWithin(req, res, bodyLimit).then((raw) => {
           if (!raw) return;
           (req as IncomingMessage & { rawBody?: Buffer }).rawBody = raw;
-          app(req, res);
+          app(req, res, finish(req, res));
         });
         return;
       }
@@ -164,7 +170,7 @@ export function createFunctionServer({
         refuse(res, 413, `request body is larger than ${bodyLimit} bytes`),
       );
     }
-    app(req, res);
+    app(req, res, finish(req, res));
   }
 
   return server;
