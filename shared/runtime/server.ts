@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { getTestServer } from '@google-cloud/functions-framework/testing';
+import typeis from 'type-is';
 import type { MultivacEvent } from '../events/index';
 import { lingerAfterAnswer, sendProblem } from '../http/index';
 import type { Logger } from '../log/index';
@@ -156,9 +157,10 @@ export function createFunctionServer({
       return;
     }
     if (declared === undefined && req.headers['transfer-encoding'] !== undefined) {
-      if (req.headers['content-type'] === undefined) {
-        // body-parser leaves a body without a media type unread, so the function would run while
-        // it streams in and could act before the limit refuses it: read it all first.
+      if (!typeis(req, ['*/*'])) {
+        // No body parser reads a body without a media type, or with one that does not parse (the
+        // framework's widest, raw, asks this very question), so the function would run while it
+        // streams in and could act before the limit refuses it: read it all first.
         void readWithin(req, res, bodyLimit).then((raw) => {
           if (!raw) return;
           (req as IncomingMessage & { rawBody?: Buffer }).rawBody = raw;
