@@ -2,11 +2,12 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { getTestServer } from '@google-cloud/functions-framework/testing';
 import typeis from 'type-is';
 import type { MultivacEvent } from '../events/index';
-import { lingerAfterAnswer, sendProblem } from '../http/index';
+import { sendProblem } from '../http/index';
 import type { Logger } from '../log/index';
 import { admittedEvent } from './admitted';
 import { BodyTooLargeError, limitStreamingBody, readBody } from './body';
 import { BodyBudget } from './body-budget';
+import { refuse, unanswered } from './unanswered';
 
 export type Signature = 'http' | 'cloudevent';
 
@@ -29,14 +30,6 @@ type ExpressApp = (
   res: ServerResponse,
   done: (err?: unknown) => void,
 ) => void;
-
-/** body-parser's error types → what the client did wrong. */
-function statusOf(err: { status?: number; type?: string }): number {
-  if (err.type === 'entity.too.large') return 413;
-  if (err.type === 'charset.unsupported' || err.type === 'encoding.unsupported') return 415;
-  if (typeof err.status === 'number' && err.status >= 400 && err.status < 500) return err.status;
-  return 400;
-}
 
 const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json$/i;
 
@@ -62,36 +55,6 @@ export function createFunctionServer({
   const budget = new BodyBudget(Math.max(bodyBudget, bodyLimit));
   const framework = getTestServer(target);
   const app = framework.listeners('request')[0] as ExpressApp;
-  /**
-   * Express's last step for a request that no route answered (404) or whose error nothing handled
-   * (body-parser's failures: bad JSON, bad charset, a body over the limit), in place of its
-   * finalhandler, which answers in HTML and, with the body still arriving, waits for its end and
-   * writes then, even if a refusal has answered meanwhile (ERR_HTTP_HEADERS_SENT, uncaught), and
-   * destroys the socket for an error that follows an answer (cutting a refusal's linger short).
-   */
-  const finish =
-    (req: IncomingMessage, res: ServerResponse) =>
-    (err?: unknown): void => {
-      if (res.headersSent) {
-        // The answer is on its way (a refusal, or the function's own); a half-written one cannot
-        // be completed.
-        if (!res.writableEnded) res.destroy();
-        return;
-      }
-      const path = (req.url ?? '/').split('?')[0]!;
-      const e = (err ?? {}) as { status?: number; type?: string; message?: string };
-      const status = err === undefined ? 404 : statusOf(e);
-      const detail =
-        err === undefined
-          ? `nothing answers ${req.method ?? ''} ${path}`
-          : e.type === 'entity.parse.failed'
-            ? `the body is not valid ${String(req.headers['content-type'] ?? '')}: ${e.message ?? ''}`
-            : (e.message ?? 'bad request');
-      // A body still arriving is not read to its end: answer and close.
-      if (req.complete) sendProblem(res, status, detail);
-      else refuse(res, status, detail);
-    };
-
   const server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];
     if (req.method === 'GET' && (path === '/healthz' || path === '/readyz')) {
@@ -152,7 +115,8 @@ export function createFunctionServer({
   function serve(req: IncomingMessage, res: ServerResponse, declared: string | undefined): void {
     if (signature === 'cloudevent') {
       void admitEvent(req, res, bodyLimit, log).then(
-        (event) => event && admittedEvent.run(event, () => app(req, res, finish(req, res))),
+        (event) =>
+          event && admittedEvent.run(event, () => app(req, res, unanswered(req, res, log))),
       );
       return;
     }
@@ -164,7 +128,7 @@ export function createFunctionServer({
         void readWithin(req, res, bodyLimit).then((raw) => {
           if (!raw) return;
           (req as IncomingMessage & { rawBody?: Buffer }).rawBody = raw;
-          app(req, res, finish(req, res));
+          app(req, res, unanswered(req, res, log));
         });
         return;
       }
@@ -172,7 +136,7 @@ export function createFunctionServer({
         refuse(res, 413, `request body is larger than ${bodyLimit} bytes`),
       );
     }
-    app(req, res, finish(req, res));
+    app(req, res, unanswered(req, res, log));
   }
 
   return server;
@@ -198,15 +162,6 @@ async function readWithin(
     else res.destroy();
     return undefined;
   }
-}
-
-/**
- * Answers and closes the connection: the rest of the body is not worth reading, but what the
- * client still sends is dropped for a moment, so that it reads the answer rather than a reset.
- */
-function refuse(res: ServerResponse, status: number, detail: string): void {
-  lingerAfterAnswer(res);
-  sendProblem(res, status, detail, { headers: { connection: 'close' } });
 }
 
 /**
