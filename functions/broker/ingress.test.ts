@@ -1,7 +1,8 @@
 import { createServer, type Server } from 'node:http';
-import { connect, type AddressInfo } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { uploadPastAnswer } from '../../shared/http/testing';
 import { createLogger } from '../../shared/log/index';
 import { createMetrics } from '../../shared/metrics/index';
 import { createIngress } from './ingress';
@@ -208,32 +209,13 @@ describe('ingress', () => {
     async (method, status) => {
       // A raw connection, so the test sees what a peer sees: the answer, then whether its further
       // writes are taken (a lingering close) or fail (a reset that would lose the answer).
-      const { port } = new URL(base);
-      const seen = await new Promise<{ answer: string; error?: string; ended: boolean }>(
-        (resolve) => {
-          const socket = connect({ host: '127.0.0.1', port: Number(port) });
-          const chunk = `${(64 * 1024).toString(16)}\r\n${'x'.repeat(64 * 1024)}\r\n`;
-          let answer = '';
-          let error: string | undefined;
-          let ended = false;
-          socket.on('error', (err: NodeJS.ErrnoException) => (error = err.code ?? err.message));
-          socket.on('end', () => (ended = true));
-          socket.once('data', (data: Buffer) => {
-            answer = data.toString('latin1');
-            // More of the body once the answer is in, twice, as a slow uploader would send it.
-            setTimeout(() => socket.write(chunk), 30);
-            setTimeout(() => socket.write(chunk), 60);
-            setTimeout(() => {
-              socket.destroy();
-              resolve({ answer, ...(error ? { error } : {}), ended });
-            }, 150);
-          });
-          socket.write(
-            `${method} / HTTP/1.1\r\nhost: x\r\ncontent-type: application/cloudevents+json\r\n` +
-              `transfer-encoding: chunked\r\n\r\n` +
-              chunk.repeat(method === 'POST' ? 2 : 1),
-          );
-        },
+      const chunk = `${(64 * 1024).toString(16)}\r\n${'x'.repeat(64 * 1024)}\r\n`;
+      const seen = await uploadPastAnswer(
+        base,
+        `${method} / HTTP/1.1\r\nhost: x\r\ncontent-type: application/cloudevents+json\r\n` +
+          `transfer-encoding: chunked\r\n\r\n` +
+          chunk.repeat(method === 'POST' ? 2 : 1),
+        chunk,
       );
       expect(seen.answer).toMatch(new RegExp(`^HTTP/1.1 ${status} `));
       expect(seen.error).toBeUndefined();

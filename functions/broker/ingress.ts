@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
-import { lingerAfterAnswer, sendProblem } from '../../shared/http/index';
+import { closingIfUnread, sendProblem } from '../../shared/http/index';
 import type { Logger } from '../../shared/log/index';
 import { BodyTooLargeError, readBody } from '../../shared/runtime/body';
 import { readEvents } from './codec';
@@ -137,11 +137,7 @@ function refuse(
   detail: string,
   headers: Record<string, string> = {},
 ): void {
-  const unread = !req.complete;
   // Closing at once with the body unread would reset the connection, and a publisher still
   // uploading would fail its write and never read the answer: close it as the functions do.
-  if (unread) lingerAfterAnswer(res);
-  sendProblem(res, status, detail, {
-    headers: unread ? { ...headers, connection: 'close' } : headers,
-  });
+  sendProblem(res, status, detail, { headers: closingIfUnread(req, res, headers) });
 }

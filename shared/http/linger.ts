@@ -1,4 +1,4 @@
-import type { ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 
 /** How long a connection answered before its request body was read keeps dropping what arrives. */
 export const LINGER_MS = 2000;
@@ -23,4 +23,19 @@ export function lingerAfterAnswer(res: ServerResponse, ms = LINGER_MS): void {
     timer.unref();
     socket.once('close', () => clearTimeout(timer));
   };
+}
+
+/**
+ * `headers` for an answer to `req`: with its body still unread (not worth reading now), plus
+ * `Connection: close`, and the close made a lingering one; a request read to its end keeps its
+ * connection.
+ */
+export function closingIfUnread(
+  req: IncomingMessage,
+  res: ServerResponse,
+  headers: Record<string, string> = {},
+): Record<string, string> {
+  if (req.complete) return headers;
+  lingerAfterAnswer(res);
+  return { ...headers, connection: 'close' };
 }

@@ -1,5 +1,4 @@
 import { request as httpRequest, type Server } from 'node:http';
-import { connect } from 'node:net';
 import { Writable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import { cloudEvent, http } from '@google-cloud/functions-framework';
@@ -8,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EventType, makeEvent } from '../events/index';
 import { createLogger } from '../log/index';
 import { createMetrics } from '../metrics/index';
+import { uploadPastAnswer } from '../http/testing';
 import { admittedEvent } from './admitted';
 import { createFunctionServer, eventFunction, listen } from './index';
 
@@ -177,31 +177,12 @@ describe('what no route answers', () => {
   // Express's finalhandler waited for the body's end to write its HTML 404 (with a refusal sent
   // meanwhile, it wrote anyway: ERR_HTTP_HEADERS_SENT, uncaught).
   it('is a problem+json 404 at once, even with the body still arriving', async () => {
-    const { port } = new URL(httpBase);
-    const peer = await new Promise<{ answer: string; error?: string; ended: boolean }>(
-      (resolve) => {
-        const socket = connect({ host: '127.0.0.1', port: Number(port) });
-        let answer = '';
-        let error: string | undefined;
-        let ended = false;
-        socket.on('error', (err: NodeJS.ErrnoException) => (error = err.code ?? err.message));
-        socket.on('end', () => (ended = true));
-        socket.on('data', (data: Buffer) => {
-          if (answer) return;
-          answer = data.toString('latin1');
-          // The rest of the body, once the answer is in: taken and dropped, not reset.
-          setTimeout(() => socket.write('x'.repeat(450)), 30);
-          setTimeout(() => socket.write('x'.repeat(450)), 60);
-          setTimeout(() => {
-            socket.destroy();
-            resolve({ answer, ...(error ? { error } : {}), ended });
-          }, 150);
-        });
-        socket.write(
-          'LINK * HTTP/1.1\r\nhost: x\r\ncontent-type: no media type\r\n' +
-            `content-length: 1000\r\n\r\n${'x'.repeat(100)}`,
-        );
-      },
+    // The rest of the body, once the answer is in: taken and dropped, not reset.
+    const peer = await uploadPastAnswer(
+      httpBase,
+      'LINK * HTTP/1.1\r\nhost: x\r\ncontent-type: no media type\r\n' +
+        `content-length: 1000\r\n\r\n${'x'.repeat(100)}`,
+      'x'.repeat(450),
     );
     expect(peer.answer).toMatch(/^HTTP\/1.1 404 /);
     expect(peer.answer).toMatch(/content-type: application\/problem\+json/i);

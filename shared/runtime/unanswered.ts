@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { lingerAfterAnswer, sendProblem } from '../http/index';
+import { closingIfUnread, lingerAfterAnswer, sendProblem } from '../http/index';
 import type { Logger } from '../log/index';
 
 /**
@@ -55,7 +55,6 @@ export function unanswered(
             ? `the body is not valid ${String(req.headers['content-type'] ?? '')}: ${e.message ?? ''}`
             : (e.message ?? 'bad request');
     // A body still arriving is not read to its end: answer and close.
-    if (req.complete) sendProblem(res, status, detail);
-    else refuse(res, status, detail);
+    sendProblem(res, status, detail, { headers: closingIfUnread(req, res) });
   };
 }
