@@ -17,6 +17,7 @@ import {
   type Failure,
 } from './failure';
 import type { AcquireMetrics } from './metrics';
+import { monotonicMs, secondsSince } from '../../shared/metrics/clock';
 
 export interface AcquireDeps {
   db: () => Promise<Db>;
@@ -84,8 +85,8 @@ export function acquireHandler(deps: AcquireDeps): EventHandler<typeof EventType
       { $set: { state: 'fetching', attempts: attempt, updatedAt: now() } },
     );
 
-    const started = performance.now();
-    const seconds = () => (performance.now() - started) / 1000;
+    const started = monotonicMs();
+    const seconds = () => secondsSince(started);
     let result: Page | Failure;
     try {
       const page = await deps.fetchPage(source.url);

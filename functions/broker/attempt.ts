@@ -1,4 +1,3 @@
-import { performance } from 'node:perf_hooks';
 import type { Dispatcher } from 'undici';
 import type { Logger } from '../../shared/log/index';
 import { backoffMs, maxAttempts } from './backoff';
@@ -9,6 +8,7 @@ import type { TriggerMetrics } from './metrics';
 import { EventTooLargeError, prepare, type Publish } from './publish';
 import { eventLog, type Settler } from './settle';
 import type { Trigger } from './triggers';
+import { monotonicMs, secondsSince } from '../../shared/metrics/clock';
 
 export interface AttemptOptions {
   trigger: Trigger;
@@ -36,9 +36,9 @@ export async function runAttempt(
 ): Promise<void> {
   const { trigger, metrics, settle } = options;
   const log = eventLog(options.log, entry, { attempt });
-  const started = performance.now();
+  const started = monotonicMs();
   const result = await deliverAndReply(entry, options, log);
-  const seconds = (performance.now() - started) / 1000;
+  const seconds = secondsSince(started);
   if (result.ok) {
     metrics.attemptDelivered.observe(seconds);
     await settle.delivered(entry.id);

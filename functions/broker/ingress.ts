@@ -1,5 +1,4 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { performance } from 'node:perf_hooks';
 import { closingIfUnread, sendProblem } from '../../shared/http/index';
 import type { Logger } from '../../shared/log/index';
 import { BodyTooLargeError, readBody } from '../../shared/runtime/body';
@@ -13,6 +12,7 @@ import {
   type Prepared,
   type Publish,
 } from './publish';
+import { monotonicMs, secondsSince } from '../../shared/metrics/clock';
 
 export interface IngressOptions {
   publish: Publish;
@@ -44,7 +44,7 @@ type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 export function createIngress(options: IngressOptions): Handler {
   const { log, metrics } = options;
   return (req, res) => {
-    const started = performance.now();
+    const started = monotonicMs();
     const url = req.url ?? '/';
     const query = url.indexOf('?');
     const route = query < 0 ? url : url.slice(0, query);
@@ -54,7 +54,7 @@ export function createIngress(options: IngressOptions): Handler {
         known ? route : 'unmatched',
         req.method ?? 'GET',
         res.statusCode,
-        (performance.now() - started) / 1000,
+        secondsSince(started),
       );
       if (route === '/' && res.statusCode >= 400)
         metrics.rejected.inc({ status: String(res.statusCode) });

@@ -11,6 +11,7 @@ import type { RedisHandle } from '../../shared/redis/index';
 import { answerToView, latestAnswer } from '../../shared/store/index';
 import { AnswerMemory } from './answer-memory';
 import { servedAnswer, type ServedAnswer } from './served-answer';
+import { monotonicMs } from '../../shared/metrics/clock';
 
 export interface AnswerSourceDeps {
   cache: Cache;
@@ -50,7 +51,7 @@ export function answerSource({
   maxStaleMs,
   maxAgeMs = 60_000,
   log,
-  now = () => performance.now(),
+  now = monotonicMs,
   onRead,
 }: AnswerSourceDeps): AnswerSource {
   const memory = new AnswerMemory<ServedAnswer>(maxStaleMs, maxAgeMs);

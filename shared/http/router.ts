@@ -1,9 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { performance } from 'node:perf_hooks';
 import type { Logger } from '../log/index';
 import { requestLogger } from '../log/index';
 import type { Metrics } from '../metrics/index';
 import { HttpError, sendProblem } from './problem';
+import { monotonicMs, secondsSince } from '../metrics/clock';
 
 /** What a route handler gets: the Express request/response the Functions Framework passes. */
 export interface RouteContext<
@@ -102,7 +102,7 @@ class Exchange<Req extends IncomingMessage, Res extends ServerResponse> implemen
   Req,
   Res
 > {
-  readonly started = performance.now();
+  readonly started = monotonicMs();
   readonly path: string;
   route = 'unmatched';
   params = NO_PARAMS;
@@ -148,7 +148,7 @@ class Exchange<Req extends IncomingMessage, Res extends ServerResponse> implemen
 
   done(): void {
     const { req, res, options } = this;
-    const seconds = (performance.now() - this.started) / 1000;
+    const seconds = secondsSince(this.started);
     options.metrics?.observeHttp(this.route, req.method ?? 'GET', res.statusCode, seconds);
     if (options.log.isLevelEnabled('debug'))
       this.log.debug(

@@ -1,19 +1,32 @@
 'use strict';
 /**
- * node:assert for sonic-boom (pino's destination), loaded on its first call: sonic-boom requires
- * it at load for one check on a rare path, and loading node:assert costs 2-3 ms of every
- * function's cold start, before it listens. tools/build resolves sonic-boom's import to this file.
+ * node:assert for the packages that require it at load for checks on rare paths: sonic-boom
+ * (pino's destination) and redis-errors (ioredis's, in its reply parser's error). Loading
+ * node:assert costs 2-3 ms of every function's cold start, before it listens, and of the first
+ * request that uses Redis. An assertion that holds loads nothing; one that fails, and any other
+ * use, is node:assert's own. tools/build resolves those packages' imports to this file.
  */
 
-/** @type {typeof import('node:assert') | undefined} */
-let assert;
+const load = () =>
+  /** @type {typeof import('node:assert')} */ (process.getBuiltinModule('node:assert'));
 
 /**
  * @param {unknown} value
- * @param {string} [message]
+ * @param {string | Error} [message]
  */
-module.exports = function lazyAssert(value, message) {
+function lazyAssert(value, message) {
   if (value) return;
-  assert ??= require('node:assert');
-  assert.fail(message);
-};
+  /** @type {(value: unknown, message?: string | Error) => void} */
+  const assert = load();
+  assert(value, message);
+}
+
+/** @type {typeof import('node:assert')} */
+module.exports = /** @type {any} */ (
+  new Proxy(lazyAssert, {
+    get: (target, name) =>
+      name === '__esModule' || name === 'prototype'
+        ? Reflect.get(target, name)
+        : Reflect.get(load(), name),
+  })
+);

@@ -102,3 +102,59 @@ describe('http2.cjs (node:http2 for undici, which reads a few constants at load)
     expect(inFreshNode(script)).toEqual({ before: false, same: true, other: true, connect: true });
   });
 });
+
+describe('zlib.cjs (for body-parser and the MongoDB driver)', () => {
+  it('answers whether zstd is there without loading node:zlib, and loads it on first use', () => {
+    const script = `
+      const loaded = () => process.moduleLoadList.includes('NativeModule zlib');
+      const zlib = require(${JSON.stringify(join(import.meta.dirname, 'zlib.cjs'))});
+      const zstd = 'createZstdDecompress' in zlib;
+      const before = loaded();
+      const inflated = zlib.inflateSync(require('node:zlib').deflateSync('a body')).toString();
+      console.log(JSON.stringify({ zstd, real: 'createZstdDecompress' in require('node:zlib'), before, inflated }));
+    `;
+    const { zstd, real, ...rest } = inFreshNode(script) as Record<string, unknown>;
+    expect(zstd).toBe(real);
+    expect(rest).toEqual({ before: false, inflated: 'a body' });
+  });
+});
+
+describe('worker-threads.cjs (for pino)', () => {
+  it('says this is the main thread without loading node:worker_threads, and is the module otherwise', () => {
+    const script = `
+      const loaded = () => process.moduleLoadList.includes('NativeModule worker_threads');
+      const { isMainThread } = require(${JSON.stringify(join(import.meta.dirname, 'worker-threads.cjs'))});
+      const before = loaded();
+      const shim = require(${JSON.stringify(join(import.meta.dirname, 'worker-threads.cjs'))});
+      const real = require('node:worker_threads');
+      console.log(JSON.stringify({ isMainThread, same: isMainThread === real.isMainThread, before, threadId: shim.threadId === real.threadId }));
+    `;
+    expect(inFreshNode(script)).toEqual({
+      isMainThread: true,
+      same: true,
+      before: false,
+      threadId: true,
+    });
+  });
+});
+
+describe('assert.cjs (for sonic-boom and redis-errors)', () => {
+  it('loads nothing for an assertion that holds, and fails as node:assert does', () => {
+    const script = `
+      const loaded = () => process.moduleLoadList.includes('NativeModule assert');
+      const assert = require(${JSON.stringify(join(import.meta.dirname, 'assert.cjs'))});
+      assert(1, 'holds');
+      const before = loaded();
+      let failed;
+      try { assert(0, 'does not hold'); } catch (err) { failed = [err.name, err.message, err instanceof require('node:assert').AssertionError]; }
+      let unequal;
+      try { assert.strictEqual(typeof 1, 'string'); } catch (err) { unequal = err.code; }
+      console.log(JSON.stringify({ before, failed, unequal }));
+    `;
+    expect(inFreshNode(script)).toEqual({
+      before: false,
+      failed: ['AssertionError', 'does not hold', true],
+      unequal: 'ERR_ASSERTION',
+    });
+  });
+});

@@ -9,6 +9,7 @@ import {
 import { eventLogger, type Logger } from '../log/index';
 import type { Metrics } from '../metrics/index';
 import { admittedEvent } from './admitted';
+import { monotonicMs, secondsSince } from '../metrics/clock';
 
 /** `event` if this function takes its type. */
 function accepted<T extends EventTypeName>(
@@ -50,7 +51,7 @@ export function eventFunction<T extends EventTypeName>(
   { log, metrics, projectId }: EventFunctionOptions,
 ): CloudEventFunction {
   return async (incoming) => {
-    const started = performance.now();
+    const started = monotonicMs();
     const raw = incoming as unknown as IncomingEvent;
     const type = typeof raw.type === 'string' ? raw.type : 'unknown';
     const elog = eventLogger(
@@ -71,14 +72,14 @@ export function eventFunction<T extends EventTypeName>(
     } catch (err) {
       if (!(err instanceof EventValidationError)) throw err;
       elog.warn({ detail: err.message }, 'event not for this function; acknowledged');
-      metrics.observeEvent(type, 'rejected', (performance.now() - started) / 1000);
+      metrics.observeEvent(type, 'rejected', secondsSince(started));
       return;
     }
     try {
       const outcome = (await handle(event, elog)) ?? 'ok';
-      metrics.observeEvent(type, outcome, (performance.now() - started) / 1000);
+      metrics.observeEvent(type, outcome, secondsSince(started));
     } catch (err) {
-      metrics.observeEvent(type, 'failed', (performance.now() - started) / 1000);
+      metrics.observeEvent(type, 'failed', secondsSince(started));
       elog.error({ err }, 'event handling failed; the broker will retry');
       throw err;
     }

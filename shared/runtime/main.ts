@@ -5,6 +5,7 @@ import { metricsForProcess, startMetricsServer } from '../metrics/index';
 import { listen } from './listen';
 import { createFunctionServer, type Signature } from './server';
 import { startWarmUp } from './warm-up';
+import { monotonicMs } from '../metrics/clock';
 
 export interface RunningFunction {
   port: number;
@@ -25,7 +26,7 @@ export async function runFunction(
   signature: Signature,
   env?: Env,
 ): Promise<RunningFunction> {
-  const started = performance.now();
+  const started = monotonicMs();
   const config = parseConfig(target, runtimeConfig, env);
   const log = createLogger({ service: config.K_SERVICE ?? target, level: config.LOG_LEVEL });
   const server = createFunctionServer({
@@ -50,7 +51,7 @@ export async function runFunction(
       port,
       metricsPort: metrics?.port,
       signature,
-      startupMs: Math.round(performance.now() - started),
+      startupMs: Math.round(monotonicMs() - started),
     },
     `${target} listening`,
   );

@@ -143,6 +143,8 @@ export function driversOptions(
     define: { 'process.env.NODE_ENV': '"production"' },
     external: OPTIONAL_PEERS,
     plugins: [loadedOnFirstCallPlugin(root)],
+    // The drivers' `performance` is one whose `now()` loads nothing (shared/runtime/performance.ts).
+    inject: [join(root, 'shared/runtime/performance.ts')],
     outfile: join(outDir, fn.name, DRIVERS_BUNDLE),
     stdin: {
       contents: drivers

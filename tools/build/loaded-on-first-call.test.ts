@@ -15,9 +15,10 @@ const root = resolve(import.meta.dirname, '../..');
  * what the shims stand for and says again.
  */
 const ENTRY = `
-const loaded = () => ['https', 'assert', 'v8', 'crypto'].filter((m) => process.moduleLoadList.includes('NativeModule ' + m));
+const loaded = () => ['https', 'assert', 'v8', 'crypto', 'zlib', 'worker_threads'].filter((m) => process.moduleLoadList.includes('NativeModule ' + m));
 const client = require('prom-client');
 const pino = require('pino');
+const bodyParser = require('body-parser');
 const expressUtils = require('express/lib/utils');
 const { saslprep } = require('@mongodb-js/saslprep');
 const cloudevents = require('cloudevents');
@@ -39,6 +40,7 @@ console.log(JSON.stringify({
   tag,
   id,
   defaults: registry.getMetricsAsArray().length > 0 && client.collectDefaultMetrics.metricsList.includes('gc'),
+  parsers: typeof bodyParser.json(),
 }));
 `;
 
@@ -71,12 +73,14 @@ beforeAll(async () => {
 afterAll(() => rm(dir, { recursive: true, force: true }));
 
 describe('modules loaded on first call (tools/build)', () => {
-  it('keep node:https, node:assert, node:v8 and node:crypto out of the start, and work when called', async () => {
+  it('keep node:https, node:assert, node:v8, node:crypto, node:zlib and node:worker_threads out of the start, and work when called', async () => {
     expect(await run([loadedOnFirstCallPlugin(root)])).toEqual({
       atStart: [],
       // The transport's and Pushgateway's node:https, the default metrics' node:v8, etag's and
-      // uuid's node:crypto; sonic-boom's one assert did not fail.
-      afterCalls: ['https', 'v8', 'crypto'],
+      // uuid's node:crypto, the Pushgateway's node:zlib; sonic-boom's one assert did not fail,
+      // and pino's check of its thread and body-parser's of zstd loaded nothing.
+      afterCalls: ['https', 'v8', 'crypto', 'zlib'],
+      parsers: 'function',
       prepared: 'IX',
       gateway: 'function',
       transport: 'function',
@@ -139,7 +143,7 @@ describe('modules loaded on first call (tools/build)', () => {
     );
   });
 
-  it("keep Node's promise-based file system out of the MongoDB driver, loaded and making a client", async () => {
+  it("keep Node's promise-based file system and node:zlib out of the MongoDB driver, loaded and making a client", async () => {
     // A client computes its handshake metadata when made, which checks for /.dockerenv.
     const loadsFsPromises = (plugins: Plugins) =>
       runBundled(
@@ -148,16 +152,20 @@ describe('modules loaded on first call (tools/build)', () => {
             const { MongoClient } = require('mongodb');
             const client = new MongoClient('mongodb://127.0.0.1:1/');
             void client.options.metadata.then((metadata) => console.log(JSON.stringify({
-              loaded: process.moduleLoadList.includes('NativeModule internal/fs/promises'),
+              loaded: ['internal/fs/promises', 'zlib'].filter((m) =>
+                process.moduleLoadList.includes('NativeModule ' + m)),
               driver: metadata.driver.name,
             })));`,
         plugins,
       );
     expect(await loadsFsPromises([loadedOnFirstCallPlugin(root)])).toEqual({
-      loaded: false,
+      loaded: [],
       driver: 'nodejs',
     });
-    expect(await loadsFsPromises([])).toEqual({ loaded: true, driver: 'nodejs' });
+    expect(await loadsFsPromises([])).toEqual({
+      loaded: ['internal/fs/promises', 'zlib'],
+      driver: 'nodejs',
+    });
   });
 
   it("keep Node's own fetch, node:http2, node:tls and node:fs/promises out of undici's load, and its cookie helpers working", async () => {
@@ -182,13 +190,13 @@ describe('modules loaded on first call (tools/build)', () => {
     });
   });
 
-  it("keep node:crypto out of ioredis's load, and its scripts' SHAs right", async () => {
+  it("keep node:crypto and node:assert out of ioredis's load, and its scripts' SHAs right", async () => {
     const load = (plugins: Plugins) =>
       runBundled(
         'ioredis',
         `
             const Redis = require('ioredis');
-            const atLoad = process.moduleLoadList.includes('NativeModule crypto');
+            const atLoad = ['crypto', 'assert'].filter((m) => process.moduleLoadList.includes('NativeModule ' + m));
             const redis = new Redis({ lazyConnect: true });
             redis.defineCommand('one', { numberOfKeys: 0, lua: 'return 1' });
             console.log(JSON.stringify({ atLoad, sha: redis.scriptsSet.one.sha }));`,
@@ -196,11 +204,18 @@ describe('modules loaded on first call (tools/build)', () => {
       );
     // SHA-1 of "return 1", as Redis's SCRIPT LOAD answers it.
     const sha = 'e0e1f9fabfc9d4800c877a703b823ac0578ff8db';
-    expect(await load([loadedOnFirstCallPlugin(root)])).toEqual({ atLoad: false, sha });
-    expect(await load([])).toEqual({ atLoad: true, sha });
+    expect(await load([loadedOnFirstCallPlugin(root)])).toEqual({ atLoad: [], sha });
+    expect(await load([])).toEqual({ atLoad: ['crypto', 'assert'], sha });
   });
 
   it('are what keeps them out: bundled as they are, the same start loads them all', async () => {
-    expect((await run([])).atStart).toEqual(['https', 'assert', 'v8', 'crypto']);
+    expect((await run([])).atStart).toEqual([
+      'https',
+      'assert',
+      'v8',
+      'crypto',
+      'zlib',
+      'worker_threads',
+    ]);
   });
 });

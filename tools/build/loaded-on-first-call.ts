@@ -18,16 +18,32 @@ export const LOADED_ON_FIRST_CALL: readonly { request: string; from?: string; sh
     from: 'node_modules/prom-client/index.js',
     shim: 'shared/runtime/default-metrics.cjs',
   },
-  {
-    request: 'assert',
-    from: 'node_modules/sonic-boom/index.js',
-    shim: 'shared/runtime/assert.cjs',
-  },
+  ...['node_modules/sonic-boom/index.js', 'node_modules/redis-errors/lib/modern.js'].map(
+    (from) => ({
+      request: 'assert',
+      from,
+      shim: 'shared/runtime/assert.cjs',
+    }),
+  ),
   {
     request: 'thread-stream',
     from: 'node_modules/pino/lib/transport.js',
     shim: 'shared/runtime/thread-stream.cjs',
   },
+  {
+    request: 'worker_threads',
+    from: 'node_modules/pino/lib/tools.js',
+    shim: 'shared/runtime/worker-threads.cjs',
+  },
+  {
+    request: 'node:zlib',
+    from: 'node_modules/body-parser/lib/read.js',
+    shim: 'shared/runtime/zlib.cjs',
+  },
+  ...[
+    'node_modules/mongodb/lib/deps.js',
+    'node_modules/mongodb/lib/cmap/wire_protocol/compression.js',
+  ].map((from) => ({ request: 'zlib', from, shim: 'shared/runtime/zlib.cjs' })),
   { request: 'mime-types', shim: 'shared/runtime/mime-types.cjs' },
   ...[
     'node_modules/etag/index.js',
