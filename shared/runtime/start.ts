@@ -8,12 +8,13 @@
  *
  * `node index.cjs --write-code-cache` makes the cache: it runs the function, sends it the
  * requests a first caller would (probes, a page, an event), then writes what V8 compiled and
- * exits. The build does this with the same Node the image runs.
+ * exits. The build does this with the same Node the image runs, and with a Redis and a
+ * MongoDB-wire server to talk to (REDIS_URL, MONGODB_URI) where it has them.
  */
 import type * as ChildProcessModule from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { createServer } from 'node:net';
+import { connect, createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { debuglog } from 'node:util';
 import { Script } from 'node:vm';
@@ -91,16 +92,25 @@ function freePort(): Promise<number> {
   });
 }
 
-/** Requests of a first caller; their answers do not matter, only the code they run. */
-async function warmUp(base: string): Promise<void> {
-  const event = {
+/** A structured CloudEvent of MultiVAC's catalogue, for a source or job that does not exist. */
+const event = (type: string, data: object): RequestInit => ({
+  method: 'POST',
+  headers: { 'content-type': 'application/cloudevents+json' },
+  body: JSON.stringify({
     specversion: '1.0',
-    type: 'dev.multivac.learning.requested',
+    type: `dev.multivac.${type}`,
     source: '/multivac/code-cache',
-    id: 'code-cache',
+    id: `code-cache-${type}`,
     datacontenttype: 'application/json',
-    data: { jobId: 'code-cache' },
-  };
+    data,
+  }),
+});
+
+/**
+ * Requests of a first caller, each function's own among them (a function answers the others with
+ * a 404 or 405); their answers do not matter, only the code they run.
+ */
+async function warmUp(base: string): Promise<void> {
   const requests: [string, RequestInit][] = [
     ['/healthz', {}],
     ['/readyz', {}],
@@ -109,14 +119,9 @@ async function warmUp(base: string): Promise<void> {
     ['/multivac', {}],
     ['/multivac', { headers: { accept: 'application/json' } }],
     ['/multivac/data', {}],
-    [
-      '/',
-      {
-        method: 'POST',
-        headers: { 'content-type': 'application/cloudevents+json' },
-        body: JSON.stringify(event),
-      },
-    ],
+    ['/multivac/jobs/code-cache', {}],
+    ['/', event('learning.requested', { jobId: 'code-cache' })],
+    ['/', event('source.requested', { sourceId: 'code-cache', url: 'http://127.0.0.1:1/' })],
     ['/', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{' }],
   ];
   for (const [path, init] of requests) {
@@ -127,13 +132,40 @@ async function warmUp(base: string): Promise<void> {
   }
 }
 
+/**
+ * Resolves once `url`'s server accepts connections (at most 10 s): the servers a training run is
+ * given may still be starting. `mongodb://` and `redis://` URLs of one host, as the build gives.
+ */
+async function accepting(url: string, defaultPort: number): Promise<void> {
+  const { hostname, port } = new URL(url);
+  const deadline = Date.now() + 10_000;
+  while (Date.now() < deadline) {
+    const open = await new Promise<boolean>((resolve) => {
+      const socket = connect(Number(port || defaultPort), hostname)
+        .once('connect', () => resolve(true))
+        .once('error', () => resolve(false));
+      socket.once('close', () => socket.destroy()).unref();
+      socket.once('connect', () => socket.end());
+    });
+    if (open) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`${url} did not accept a connection within 10 s`);
+}
+
 async function writeCodeCache(): Promise<void> {
   const port = await freePort();
   // A container's configuration is not there at build time: whatever is missing points nowhere.
+  // Given servers (the Dockerfile's, tools/build's), the first requests connect and query, and
+  // the drivers' code for that is compiled into the cache too; the data it writes goes to a
+  // database of its own.
   process.env.PORT = String(port);
   delete process.env.METRICS_PORT;
+  if (process.env.REDIS_URL) await accepting(process.env.REDIS_URL, 6379);
+  if (process.env.MONGODB_URI) await accepting(process.env.MONGODB_URI, 27017);
   process.env.REDIS_URL ??= 'redis://127.0.0.1:1';
   process.env.MONGODB_URI ??= 'mongodb://127.0.0.1:1';
+  process.env.MONGODB_DB ??= 'multivac-code-cache';
   process.env.K_SINK ??= 'http://127.0.0.1:1/';
   process.env.LOG_LEVEL ??= 'silent';
   process.env.MULTIVAC_LISTEN_HOST ??= '127.0.0.1';

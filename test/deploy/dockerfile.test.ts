@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { NODE_FLAGS } from '../../shared/runtime/node-flags';
 import { NODE_MAJOR, NODE_VERSION } from '../../tools/setup/node.mjs';
+import { FERRETDB_VERSION } from '../../tools/services/ferretdb';
 import { readText } from './support/repo';
 
 interface Instruction {
@@ -30,25 +31,47 @@ const execForm = (argv: string[]) => `[${argv.map((a) => JSON.stringify(a)).join
 
 const dockerfile = readText('Dockerfile');
 const all = stages(dockerfile);
-const [build, codecache, final] = [all[0]!, all[1]!, all[all.length - 1]!];
+const stage = (name: string) => all.find((st) => st[0]!.args.endsWith(` AS ${name}`))!;
+const [build, ferretdb, codecache, final] = [
+  stage('build'),
+  stage('ferretdb'),
+  stage('codecache'),
+  all[all.length - 1]!,
+];
 const args = (stage: Instruction[], op: string) =>
   stage.filter((i) => i.op === op).map((i) => i.args);
 
 describe('the Dockerfile (one for all functions)', () => {
-  it("has a build stage, a code-cache stage on the final image's Node, and a final stage", () => {
-    expect(all).toHaveLength(3);
+  it("has a build stage, a code-cache stage on the pinned Node, FerretDB's binary and a final stage", () => {
+    expect(all).toHaveLength(4);
     expect(build[0]!.args).toMatch(/^node:\$\{NODE_VERSION\}-bookworm-slim AS build$/);
-    // Same binary as the final image (its :nonroot variant differs only by user): V8 takes a
-    // code cache only from the build that made it.
-    expect(codecache[0]!.args).toBe(`gcr.io/distroless/nodejs${NODE_MAJOR}-debian12 AS codecache`);
-    // With the flags the image starts node with: V8 takes a cache only from the same flags.
-    expect(args(codecache, 'RUN')).toEqual([
-      execForm(['/nodejs/bin/node', ...NODE_FLAGS, '/app/index.cjs', '--write-code-cache']),
-    ]);
+    expect(codecache[0]!.args).toBe('node:${NODE_VERSION}-bookworm-slim AS codecache');
+    // The MongoDB-wire server the training run talks to, the version tools/services builds.
+    expect(ferretdb[0]!.args).toBe('ghcr.io/ferretdb/ferretdb:${FERRETDB_VERSION} AS ferretdb');
+    expect(dockerfile).toMatch(
+      new RegExp(
+        `^ARG FERRETDB_VERSION=${FERRETDB_VERSION.replace(/^v/, '').replace(/\./g, '\\.')}$`,
+        'm',
+      ),
+    );
+    expect(args(codecache, 'COPY')).toContain('--from=ferretdb /ferretdb /usr/local/bin/ferretdb');
   });
 
-  it('takes the function as a build argument in both stages', () => {
+  it('makes the code cache against a real Redis and FerretDB, with the flags the image starts node with', () => {
+    const runs = args(codecache, 'RUN');
+    expect(runs[0]).toMatch(/apt-get install -y --no-install-recommends redis-server/);
+    const training = runs[runs.length - 1]!.replace(/\s+/g, ' ');
+    expect(training).toMatch(/redis-server --daemonize yes --bind 127\.0\.0\.1 --port 6379 /);
+    expect(training).toMatch(/ferretdb --handler=sqlite .*--listen-addr=127\.0\.0\.1:27017 .*&/);
+    // V8 takes a cache only from the same flags; the start-up adds the function's own.
+    expect(training).toContain(
+      `REDIS_URL=redis://127.0.0.1:6379 MONGODB_URI=mongodb://127.0.0.1:27017/ node ${NODE_FLAGS.join(' ')} /app/index.cjs --write-code-cache`,
+    );
+  });
+
+  it('takes the function as a build argument in the stages that use it', () => {
     expect(args(build, 'ARG')).toContain('FUNCTION');
+    expect(args(codecache, 'ARG')).toContain('FUNCTION');
     expect(args(final, 'ARG')).toContain('FUNCTION');
   });
 
@@ -67,17 +90,22 @@ describe('the Dockerfile (one for all functions)', () => {
     expect(arg).toBeGreaterThan(npmCi);
   });
 
-  it(`runs on distroless Node ${NODE_MAJOR}, built on the Node every other place pins`, () => {
-    expect(final[0]!.args).toBe(`gcr.io/distroless/nodejs${NODE_MAJOR}-debian12:nonroot`);
+  it(`runs on distroless with the Node ${NODE_MAJOR} that every other place pins, the one that made the cache`, () => {
+    expect(final[0]!.args).toBe('gcr.io/distroless/cc-debian12:nonroot');
     expect(dockerfile).toMatch(
       new RegExp(`^ARG NODE_VERSION=${NODE_VERSION.replace(/\./g, '\\.')}$`, 'm'),
     );
+    expect(NODE_VERSION.split('.')[0]).toBe(String(NODE_MAJOR));
+    expect(args(final, 'COPY')[0]).toBe('--from=codecache /usr/local/bin/node /nodejs/bin/node');
   });
 
   it('puts only the function (start-up, bundle, code cache) in the image', () => {
-    expect(args(codecache, 'COPY')[0]).toBe('--from=build /src/dist/${FUNCTION}/ /app/');
+    expect(args(codecache, 'COPY')).toContain('--from=build /src/dist/${FUNCTION}/ /app/');
     const copies = args(final, 'COPY');
-    expect(copies).toEqual(['--from=codecache --chown=0:0 /app/ /app/']);
+    expect(copies).toEqual([
+      '--from=codecache /usr/local/bin/node /nodejs/bin/node',
+      '--from=codecache --chown=0:0 /app/ /app/',
+    ]);
     expect(args(final, 'RUN')).toEqual([]);
     expect(args(final, 'ADD')).toEqual([]);
   });

@@ -10,6 +10,7 @@ import { browserAssetsPlugin } from './browser';
 import { loadedOnFirstCallPlugin } from './loaded-on-first-call';
 import { withoutRequestDomainPlugin } from './without-request-domain';
 import type { FunctionSource } from './discover';
+import type { TrainingServers } from './training';
 
 const run = promisify(execFile);
 
@@ -171,9 +172,13 @@ export function starterOptions(fn: FunctionSource, root: string, outDir: string)
   };
 }
 
-/** What a function needs to start without its real configuration (the broker: its triggers). */
-export const codeCacheEnv = (root: string): NodeJS.ProcessEnv => ({
+/**
+ * What a function needs to start without its real configuration (the broker: its triggers), and
+ * the servers its training run talks to, when there are some (tools/build/training.ts).
+ */
+export const codeCacheEnv = (root: string, servers?: TrainingServers): NodeJS.ProcessEnv => ({
   MULTIVAC_TRIGGERS_FILE: join(root, 'knative/base/triggers.yaml'),
+  ...(servers ? { REDIS_URL: servers.redisUrl, MONGODB_URI: servers.mongoUri } : {}),
 });
 
 /**
@@ -221,7 +226,14 @@ export async function bundleFunction(
   fn: FunctionSource,
   root: string,
   outDir: string,
-  { codeCache = true }: { codeCache?: boolean } = {},
+  {
+    codeCache = true,
+    servers,
+  }: {
+    codeCache?: boolean;
+    /** For the code cache's training run (tools/build/training.ts). */
+    servers?: TrainingServers | undefined;
+  } = {},
 ): Promise<BundleReport> {
   const dir = join(outDir, fn.name);
   await rm(dir, { recursive: true, force: true });
@@ -252,6 +264,8 @@ export async function bundleFunction(
           },
         }
       : {}),
-    ...(codeCache ? { codeCacheBytes: await writeCodeCache(dir, codeCacheEnv(root)) } : {}),
+    ...(codeCache
+      ? { codeCacheBytes: await writeCodeCache(dir, codeCacheEnv(root, servers)) }
+      : {}),
   };
 }

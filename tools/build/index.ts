@@ -11,6 +11,7 @@ export {
   writeCodeCache,
   type BundleReport,
 } from './bundle';
+export { withTrainingServers, type TrainingServers } from './training';
 export {
   BROWSER_ASSETS_MODULE,
   BROWSER_TARGET,

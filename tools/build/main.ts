@@ -1,10 +1,16 @@
 /**
  * `npm run build [-- <name> …]`: per `functions/<name>/`, in `dist/<name>/`: one self-contained
  * esbuild bundle (`function.cjs`, + source map), the start-up that runs it (`index.cjs`), and its
- * V8 code cache made with this Node; and a size report.
+ * V8 code cache made with this Node, by a training run against a Redis and a MongoDB-wire server
+ * of its own (tools/build/training.ts); and a size report.
  */
 import { resolve } from 'node:path';
-import { bundleFunction, discoverFunctions } from './index';
+import {
+  bundleFunction,
+  discoverFunctions,
+  withTrainingServers,
+  type TrainingServers,
+} from './index';
 
 const root = resolve(import.meta.dirname, '../..');
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
@@ -26,9 +32,11 @@ async function main(): Promise<void> {
     return;
   }
   const started = performance.now();
-  const reports = await Promise.all(
-    chosen.map((fn) => bundleFunction(fn, root, resolve(root, 'dist'), { codeCache })),
-  );
+  const build = (servers?: TrainingServers) =>
+    Promise.all(
+      chosen.map((fn) => bundleFunction(fn, root, resolve(root, 'dist'), { codeCache, servers })),
+    );
+  const reports = codeCache ? await withTrainingServers(build) : await build();
   for (const r of reports) {
     console.log(
       `${r.name.padEnd(10)} ${r.kind.padEnd(10)} ${kib(r.bytes).padStart(9)} (code cache ${kib(r.codeCacheBytes ?? 0)})${r.drivers ? `, drivers.cjs ${kib(r.drivers.bytes)} (${r.drivers.names.join(', ')})` : ''}  ${r.largest.map((l) => `${l.path} ${kib(l.bytes)}`).join(', ')}`,
