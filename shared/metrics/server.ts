@@ -1,6 +1,6 @@
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { Registry } from 'prom-client';
+import { ANY_ADDRESS, listen } from '../runtime/listen';
 
 export interface MetricsServer {
   port: number;
@@ -14,7 +14,7 @@ export interface MetricsServer {
 export async function startMetricsServer(
   registry: Registry,
   port: number,
-  host = '0.0.0.0',
+  host = ANY_ADDRESS,
 ): Promise<MetricsServer> {
   const server = createServer((req, res) => {
     if (req.method !== 'GET' || (req.url ?? '').split('?')[0] !== '/metrics') {
@@ -26,13 +26,10 @@ export async function startMetricsServer(
       (err: unknown) => res.writeHead(500, { 'content-type': 'text/plain' }).end(String(err)),
     );
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => resolve());
-  });
+  const bound = await listen(server, port, host);
   server.unref();
   return {
-    port: (server.address() as AddressInfo).port,
+    port: bound,
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
 }

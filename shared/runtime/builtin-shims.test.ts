@@ -158,3 +158,25 @@ describe('assert.cjs (for sonic-boom and redis-errors)', () => {
     });
   });
 });
+
+describe('dns.cjs (for the MongoDB driver and ioredis)', () => {
+  it('hands out lookup and resolveSrv without loading node:dns, which they then call', () => {
+    const script = `
+      const loaded = () => process.moduleLoadList.includes('NativeModule dns');
+      const { lookup, resolveSrv } = require(${JSON.stringify(join(import.meta.dirname, 'dns.cjs'))});
+      const before = loaded();
+      lookup('127.0.0.1', (err, address, family) => {
+        const dns = require(${JSON.stringify(join(import.meta.dirname, 'dns.cjs'))});
+        console.log(JSON.stringify({ before, after: loaded(), address, family, timeout: dns.TIMEOUT, srv: typeof resolveSrv }));
+      });
+    `;
+    expect(inFreshNode(script)).toEqual({
+      before: false,
+      after: true,
+      address: '127.0.0.1',
+      family: 4,
+      timeout: 'ETIMEOUT',
+      srv: 'function',
+    });
+  });
+});

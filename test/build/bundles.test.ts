@@ -83,6 +83,7 @@ const FIRST_REQUEST: Record<
 
 /** Node's modules that no function uses on its first request. */
 const UNUSED_AT_FIRST_ANSWER = [
+  'dns',
   'zlib',
   'worker_threads',
   'internal/perf/performance',

@@ -143,7 +143,7 @@ describe('modules loaded on first call (tools/build)', () => {
     );
   });
 
-  it("keep Node's promise-based file system and node:zlib out of the MongoDB driver, loaded and making a client", async () => {
+  it("keep Node's promise-based file system, node:zlib and node:dns out of the MongoDB driver, loaded and making a client", async () => {
     // A client computes its handshake metadata when made, which checks for /.dockerenv.
     const loadsFsPromises = (plugins: Plugins) =>
       runBundled(
@@ -152,7 +152,7 @@ describe('modules loaded on first call (tools/build)', () => {
             const { MongoClient } = require('mongodb');
             const client = new MongoClient('mongodb://127.0.0.1:1/');
             void client.options.metadata.then((metadata) => console.log(JSON.stringify({
-              loaded: ['internal/fs/promises', 'zlib'].filter((m) =>
+              loaded: ['internal/fs/promises', 'zlib', 'dns'].filter((m) =>
                 process.moduleLoadList.includes('NativeModule ' + m)),
               driver: metadata.driver.name,
             })));`,
@@ -163,7 +163,7 @@ describe('modules loaded on first call (tools/build)', () => {
       driver: 'nodejs',
     });
     expect(await loadsFsPromises([])).toEqual({
-      loaded: ['internal/fs/promises', 'zlib'],
+      loaded: ['internal/fs/promises', 'zlib', 'dns'],
       driver: 'nodejs',
     });
   });
@@ -190,13 +190,13 @@ describe('modules loaded on first call (tools/build)', () => {
     });
   });
 
-  it("keep node:crypto and node:assert out of ioredis's load, and its scripts' SHAs right", async () => {
+  it("keep node:crypto, node:assert and node:dns out of ioredis's load, and its scripts' SHAs right", async () => {
     const load = (plugins: Plugins) =>
       runBundled(
         'ioredis',
         `
             const Redis = require('ioredis');
-            const atLoad = ['crypto', 'assert'].filter((m) => process.moduleLoadList.includes('NativeModule ' + m));
+            const atLoad = ['crypto', 'assert', 'dns'].filter((m) => process.moduleLoadList.includes('NativeModule ' + m));
             const redis = new Redis({ lazyConnect: true });
             redis.defineCommand('one', { numberOfKeys: 0, lua: 'return 1' });
             console.log(JSON.stringify({ atLoad, sha: redis.scriptsSet.one.sha }));`,
@@ -205,7 +205,7 @@ describe('modules loaded on first call (tools/build)', () => {
     // SHA-1 of "return 1", as Redis's SCRIPT LOAD answers it.
     const sha = 'e0e1f9fabfc9d4800c877a703b823ac0578ff8db';
     expect(await load([loadedOnFirstCallPlugin(root)])).toEqual({ atLoad: [], sha });
-    expect(await load([])).toEqual({ atLoad: ['crypto', 'assert'], sha });
+    expect(await load([])).toEqual({ atLoad: ['crypto', 'assert', 'dns'], sha });
   });
 
   it('are what keeps them out: bundled as they are, the same start loads them all', async () => {

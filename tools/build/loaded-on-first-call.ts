@@ -68,6 +68,12 @@ export const LOADED_ON_FIRST_CALL: readonly { request: string; from?: string; sh
     from: 'node_modules/undici/lib/mock/snapshot-recorder.js',
     shim: 'shared/runtime/fs-promises.cjs',
   },
+  ...[
+    'node_modules/mongodb/lib/connection_string.js',
+    'node_modules/mongodb/lib/sdam/srv_polling.js',
+    'node_modules/mongodb/lib/cmap/auth/gssapi.js',
+    'node_modules/ioredis/built/cluster/ClusterOptions.js',
+  ].map((from) => ({ request: 'dns', from, shim: 'shared/runtime/dns.cjs' })),
   {
     request: 'fs',
     from: 'node_modules/mongodb/lib/utils.js',
