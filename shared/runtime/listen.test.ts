@@ -4,7 +4,7 @@ import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { listen } from './listen';
+import { KEEP_ALIVE_MS, listen } from './listen';
 
 const answers = async (port: number) =>
   (await fetch(`http://127.0.0.1:${port}/`).then((r) => r.text())) === 'ok';
@@ -61,6 +61,22 @@ describe('listen', () => {
       expect(JSON.parse(out)).toEqual({ dns: false });
     } finally {
       rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('kept-alive connections', () => {
+  it('stay open longer than the proxies in front keep theirs idle (Go: 90 s)', async () => {
+    const server = createServer((_, res) => res.end('ok'));
+    const port = await listen(server, 0, '127.0.0.1');
+    try {
+      expect(KEEP_ALIVE_MS).toBeGreaterThan(90_000);
+      const res = await fetch(`http://127.0.0.1:${port}/`);
+      await res.text();
+      // What a client is told: Node announces the server's keep-alive timeout.
+      expect(res.headers.get('keep-alive')).toBe(`timeout=${KEEP_ALIVE_MS / 1000}`);
+    } finally {
+      server.close();
     }
   });
 });
