@@ -141,11 +141,12 @@ async function accepting(url: string, defaultPort: number): Promise<void> {
   const deadline = Date.now() + 10_000;
   while (Date.now() < deadline) {
     const open = await new Promise<boolean>((resolve) => {
-      const socket = connect(Number(port || defaultPort), hostname)
-        .once('connect', () => resolve(true))
-        .once('error', () => resolve(false));
-      socket.once('close', () => socket.destroy()).unref();
-      socket.once('connect', () => socket.end());
+      const socket = connect(Number(port || defaultPort), hostname);
+      socket.once('connect', () => {
+        socket.destroy();
+        resolve(true);
+      });
+      socket.once('error', () => resolve(false));
     });
     if (open) return;
     await new Promise((r) => setTimeout(r, 100));
