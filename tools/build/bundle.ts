@@ -97,6 +97,9 @@ export function bundleOptions(fn: FunctionSource, root: string, outDir: string):
     alias: {
       'iconv-lite': join(root, 'shared/runtime/iconv-lite.ts'),
       'whatwg-url': join(root, 'shared/runtime/whatwg-url.ts'),
+      // The package's ES module source, one file per language, of which esbuild keeps the one
+      // imported (English): its CommonJS build, the default, is every language (~210 KiB).
+      stopword: 'stopword/src/stopword.js',
     },
     plugins: [browserAssetsPlugin(fn), loadedOnFirstCallPlugin(root), withoutRequestDomainPlugin()],
   };
