@@ -7,26 +7,15 @@
  * use, is node:assert's own. tools/build resolves those packages' imports to this file.
  */
 
-const load = () =>
-  /** @type {typeof import('node:assert')} */ (process.getBuiltinModule('node:assert'));
-
-/**
- * @param {unknown} value
- * @param {string | Error} [message]
- */
-function lazyAssert(value, message) {
-  if (value) return;
-  /** @type {(value: unknown, message?: string | Error) => void} */
-  const assert = load();
-  assert(value, message);
-}
-
 /** @type {typeof import('node:assert')} */
-module.exports = /** @type {any} */ (
-  new Proxy(lazyAssert, {
-    get: (target, name) =>
-      name === '__esModule' || name === 'prototype'
-        ? Reflect.get(target, name)
-        : Reflect.get(load(), name),
-  })
+module.exports = require('./lazy-builtin.cjs')(
+  'node:assert',
+  (/** @type {() => any} */ load) =>
+    /**
+     * @param {unknown} value
+     * @param {string | Error} [message]
+     */
+    function lazyAssert(value, message) {
+      if (!value) load()(value, message);
+    },
 );

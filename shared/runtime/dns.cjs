@@ -7,28 +7,8 @@
  * tools/build resolves those modules' imports of dns to this file.
  */
 
-const load = () => /** @type {typeof import('node:dns')} */ (process.getBuiltinModule('node:dns'));
-
 /** @type {typeof import('node:dns')} */
-module.exports = /** @type {any} */ (
-  new Proxy(
-    {
-      /** @type {typeof import('node:dns').lookup} */
-      lookup: /** @type {any} */ (
-        (/** @type {any[]} */ ...args) => Reflect.apply(load().lookup, undefined, args)
-      ),
-      /** @type {typeof import('node:dns').resolveSrv} */
-      resolveSrv: /** @type {any} */ (
-        (/** @type {any[]} */ ...args) => Reflect.apply(load().resolveSrv, undefined, args)
-      ),
-    },
-    {
-      get: (own, name) =>
-        name === '__esModule'
-          ? undefined
-          : name in own
-            ? Reflect.get(own, name)
-            : Reflect.get(load(), name),
-    },
-  )
-);
+module.exports = require('./lazy-builtin.cjs')('node:dns', (/** @type {() => any} */ load) => ({
+  lookup: (/** @type {any[]} */ ...args) => load().lookup(...args),
+  resolveSrv: (/** @type {any[]} */ ...args) => load().resolveSrv(...args),
+}));

@@ -9,14 +9,6 @@
  */
 
 /** @type {typeof import('node:worker_threads')} */
-module.exports = new Proxy(
-  { isMainThread: true },
-  {
-    get: (own, name) =>
-      name === '__esModule'
-        ? undefined
-        : name in own
-          ? Reflect.get(own, name)
-          : Reflect.get(process.getBuiltinModule('node:worker_threads'), name),
-  },
-);
+module.exports = require('./lazy-builtin.cjs')('node:worker_threads', () => ({
+  isMainThread: true,
+}));

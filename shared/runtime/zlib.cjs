@@ -10,17 +10,12 @@
  * tools/build resolves those packages' imports of zlib to this file.
  */
 
-const load = () => process.getBuiltinModule('node:zlib');
-
 /** @type {typeof import('node:zlib')} */
-module.exports = new Proxy(
-  {},
-  {
-    // `__esModule` is what a bundler's interop asks at import: not a reason to load the module.
-    get: (_, name) => (name === '__esModule' ? undefined : Reflect.get(load(), name)),
-    has: (_, name) =>
-      typeof name === 'string' && name.startsWith('createZstd')
-        ? 'zstd' in process.versions
-        : Reflect.has(load(), name),
-  },
+module.exports = require('./lazy-builtin.cjs')('node:zlib', (/** @type {() => any} */ load) =>
+  'zstd' in process.versions
+    ? {
+        createZstdDecompress: (/** @type {any[]} */ ...args) =>
+          load().createZstdDecompress(...args),
+      }
+    : {},
 );
