@@ -1,4 +1,10 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import {
+  RecordedCounter,
+  RecordedHistogram,
+  type CounterSeries,
+  type HistogramSeries,
+} from './recorded';
 
 /** Latency buckets in seconds: sub-millisecond cache hits up to slow fetches. */
 const SECONDS = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
@@ -27,32 +33,30 @@ export function createMetrics(service: string) {
   const registry = new ProcessRegistry();
   registry.setDefaultLabels({ service });
 
-  const httpRequests = new Counter({
-    name: 'multivac_http_requests_total',
-    help: 'HTTP requests served, by route, method and status code.',
-    labelNames: ['route', 'method', 'status'] as const,
-    registers: [registry],
-  });
-  const httpDuration = new Histogram({
-    name: 'multivac_http_request_duration_seconds',
-    help: 'HTTP request latency.',
-    labelNames: ['route', 'method'] as const,
-    buckets: SECONDS,
-    registers: [registry],
-  });
-  const events = new Counter({
-    name: 'multivac_events_total',
-    help: 'CloudEvents handled, by type and outcome (ok, duplicate, rejected, failed).',
-    labelNames: ['type', 'outcome'] as const,
-    registers: [registry],
-  });
-  const eventDuration = new Histogram({
-    name: 'multivac_event_duration_seconds',
-    help: 'CloudEvent handling latency.',
-    labelNames: ['type'] as const,
-    buckets: SECONDS,
-    registers: [registry],
-  });
+  // Recorded on every request and event: plain numbers per series, read by prom-client at a
+  // scrape (recorded.ts says why).
+  const httpRequests = new RecordedCounter<'route' | 'method' | 'status'>(
+    'multivac_http_requests_total',
+    'HTTP requests served, by route, method and status code.',
+    registry,
+  );
+  const httpDuration = new RecordedHistogram<'route' | 'method'>(
+    'multivac_http_request_duration_seconds',
+    'HTTP request latency.',
+    SECONDS,
+    registry,
+  );
+  const events = new RecordedCounter<'type' | 'outcome'>(
+    'multivac_events_total',
+    'CloudEvents handled, by type and outcome (ok, duplicate, rejected, failed).',
+    registry,
+  );
+  const eventDuration = new RecordedHistogram<'type'>(
+    'multivac_event_duration_seconds',
+    'CloudEvent handling latency.',
+    SECONDS,
+    registry,
+  );
   const emitted = new Counter({
     name: 'multivac_events_emitted_total',
     help: 'CloudEvents published to the broker, by type.',
@@ -60,16 +64,21 @@ export function createMetrics(service: string) {
     registers: [registry],
   });
 
-  // The labelled series of each route, method and status, looked up once (not per request).
-  const series = new Map<string, { count(): void; time(seconds: number): void }>();
-  const seriesOf = (route: string, method: string, status: number) => {
-    const key = `${route} ${method} ${status}`;
-    let found = series.get(key);
+  // A request's two series, found by route, method and status without building a key.
+  type HttpSeries = { count: CounterSeries; time: HistogramSeries };
+  const http = new Map<string, Map<string, Map<number, HttpSeries>>>();
+  const httpSeries = (route: string, method: string, status: number): HttpSeries => {
+    let byMethod = http.get(route);
+    if (!byMethod) http.set(route, (byMethod = new Map()));
+    let byStatus = byMethod.get(method);
+    if (!byStatus) byMethod.set(method, (byStatus = new Map()));
+    let found = byStatus.get(status);
     if (!found) {
-      const counter = httpRequests.labels({ route, method, status: String(status) });
-      const histogram = httpDuration.labels({ route, method });
-      found = { count: () => counter.inc(), time: (s) => histogram.observe(s) };
-      series.set(key, found);
+      found = {
+        count: httpRequests.series({ route, method, status: String(status) }),
+        time: httpDuration.series({ route, method }),
+      };
+      byStatus.set(status, found);
     }
     return found;
   };
@@ -79,14 +88,14 @@ export function createMetrics(service: string) {
     emitted,
     /** Records one HTTP request. */
     observeHttp(route: string, method: string, status: number, seconds: number): void {
-      const s = seriesOf(route, method, status);
-      s.count();
-      s.time(seconds);
+      const s = httpSeries(route, method, status);
+      s.count.inc();
+      s.time.observe(seconds);
     },
     /** Records one handled CloudEvent. */
     observeEvent(type: string, outcome: EventOutcome, seconds: number): void {
-      events.inc({ type, outcome });
-      eventDuration.observe({ type }, seconds);
+      events.series({ type, outcome }).inc();
+      eventDuration.series({ type }).observe(seconds);
     },
     /** A gauge on this registry (queue lag, answer confidence, …); the same one if asked twice. */
     gauge<L extends string>(name: string, help: string, labelNames: readonly L[] = []): Gauge<L> {
