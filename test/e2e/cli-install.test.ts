@@ -59,7 +59,9 @@ const lines = (text: string) => text.split(/\r?\n/).filter((line) => line !== ''
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'multivac-cli-install-'));
   corpus = await startCorpusServer();
-  const [prefix, started] = await Promise.all([
+  // Settled, not Promise.all: when the install fails, the stack still starting must be kept, or
+  // afterAll cannot stop it and its processes outlive the run.
+  const [prefix, started] = await Promise.allSettled([
     packAndInstall(),
     startTestStack({
       dataDir: dir,
@@ -74,8 +76,9 @@ beforeAll(async () => {
       },
     }),
   ]);
-  stack = started;
-  installed = prefix;
+  if (started.status === 'fulfilled') stack = started.value;
+  for (const step of [prefix, started]) if (step.status === 'rejected') throw step.reason;
+  installed = (prefix as PromiseFulfilledResult<string>).value;
   env = { PATH: process.env.PATH, HOME: process.env.HOME, MULTIVAC_URL: stack.url };
 });
 
@@ -87,7 +90,7 @@ afterAll(async () => {
 
 afterEach((context) => {
   if (context.task.result?.state === 'fail')
-    console.log(`--- last lines of the stack ---\n${stack.tail(60)}`);
+    console.log(`--- last lines of the stack ---\n${stack?.tail(60) ?? '(not started)'}`);
 });
 
 describe('multivac installed from its package', () => {
