@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Redis } from 'ioredis';
-import * as z from 'zod';
+import * as z from '../../shared/zod/index';
 import { HttpError, createRouter, requireMediaType, validate } from '../../shared/http/index';
 import type { Logger } from '../../shared/log/index';
 import { BodyTooLargeError, readBody } from '../../shared/runtime/body';
@@ -30,21 +30,21 @@ export interface AdminOptions {
 
 const deadLetterId = z
   .string()
-  .regex(DEAD_LETTER_ID, 'must be a dead letter id like my-trigger:1700000000000-0');
+  .check(z.regex(DEAD_LETTER_ID, 'must be a dead letter id like my-trigger:1700000000000-0'));
 const triggerName = z
   .string()
-  .regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, 'must be a trigger name');
+  .check(z.regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, 'must be a trigger name'));
 
 const listQuery = z.object({
-  trigger: triggerName.optional(),
-  after: deadLetterId.optional(),
-  limit: z.coerce.number().int().min(1).max(1000).default(100),
+  trigger: z.optional(triggerName),
+  after: z.optional(deadLetterId),
+  limit: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(1000)), 100),
 });
 
 const redriveBody = z.strictObject({
   /** Dead letters to re-drive; absent: all (of `trigger`, when given). */
-  ids: z.array(deadLetterId).min(1).max(10_000).optional(),
-  trigger: triggerName.optional(),
+  ids: z.optional(z.array(deadLetterId).check(z.minLength(1), z.maxLength(10_000))),
+  trigger: z.optional(triggerName),
 });
 
 export interface RedriveReport {

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { parseAllDocuments } from 'yaml';
-import * as z from 'zod';
+import * as z from '../../shared/zod/index';
 import { durationMs } from './duration';
 
 /**
@@ -59,63 +59,68 @@ export class TriggerTableError extends Error {
 
 const dnsLabel = z
   .string()
-  .regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, 'must be a DNS label (lower-case, at most 63)');
+  .check(
+    z.regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, 'must be a DNS label (lower-case, at most 63)'),
+  );
 
-const duration = z.string().superRefine((value, ctx) => {
-  try {
-    if (durationMs(value) <= 0) ctx.addIssue({ code: 'custom', message: 'must be positive' });
-  } catch (err) {
-    ctx.addIssue({ code: 'custom', message: (err as Error).message });
-  }
-});
+const duration = z.string().check(
+  z.superRefine((value: string, ctx) => {
+    try {
+      if (durationMs(value) <= 0) ctx.addIssue({ code: 'custom', message: 'must be positive' });
+    } catch (err) {
+      ctx.addIssue({ code: 'custom', message: (err as Error).message });
+    }
+  }),
+);
 
 const destination = z
   .strictObject({
-    ref: z
-      .strictObject({
-        apiVersion: z.enum(['serving.knative.dev/v1', 'v1']).optional(),
+    ref: z.optional(
+      z.strictObject({
+        apiVersion: z.optional(z.enum(['serving.knative.dev/v1', 'v1'])),
         kind: z.literal('Service', { message: 'only Service refs are resolved' }),
         name: dnsLabel,
-        namespace: dnsLabel.optional(),
-      })
-      .optional(),
-    uri: z.string().min(1).optional(),
+        namespace: z.optional(dnsLabel),
+      }),
+    ),
+    uri: z.optional(z.string().check(z.minLength(1))),
   })
-  .refine((d) => d.ref !== undefined || d.uri !== undefined, 'needs a ref or a uri');
+  .check(z.refine((d) => d.ref !== undefined || d.uri !== undefined, 'needs a ref or a uri'));
 
 const triggerSchema = z.object({
   apiVersion: z.literal('eventing.knative.dev/v1'),
   kind: z.literal('Trigger'),
   metadata: z.looseObject({ name: dnsLabel }),
   spec: z.strictObject({
-    broker: z.string().optional(),
-    filter: z
-      .strictObject({
-        attributes: z
-          .record(z.string(), z.string())
-          .superRefine((attributes, ctx) => {
-            for (const name of Object.keys(attributes)) {
-              if (!/^[a-z0-9]+$/.test(name))
-                ctx.addIssue({
-                  code: 'custom',
-                  path: [name],
-                  message: 'attribute names are lower-case letters and digits',
-                });
-            }
-          })
-          .optional(),
-      })
-      .optional(),
+    broker: z.optional(z.string()),
+    filter: z.optional(
+      z.strictObject({
+        attributes: z.optional(
+          z.record(z.string(), z.string()).check(
+            z.superRefine((attributes: Record<string, string>, ctx) => {
+              for (const name of Object.keys(attributes)) {
+                if (!/^[a-z0-9]+$/.test(name))
+                  ctx.addIssue({
+                    code: 'custom',
+                    path: [name],
+                    message: 'attribute names are lower-case letters and digits',
+                  });
+              }
+            }),
+          ),
+        ),
+      }),
+    ),
     subscriber: destination,
-    delivery: z
-      .strictObject({
-        retry: z.number().int().min(0).max(1000).optional(),
-        backoffPolicy: z.enum(['linear', 'exponential']).optional(),
-        backoffDelay: duration.optional(),
-        timeout: duration.optional(),
-        deadLetterSink: destination.optional(),
-      })
-      .optional(),
+    delivery: z.optional(
+      z.strictObject({
+        retry: z.optional(z.number().check(z.int(), z.gte(0), z.lte(1000))),
+        backoffPolicy: z.optional(z.enum(['linear', 'exponential'])),
+        backoffDelay: z.optional(duration),
+        timeout: z.optional(duration),
+        deadLetterSink: z.optional(destination),
+      }),
+    ),
   }),
 });
 

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../../shared/zod/index';
 
 /** Where the page's assets are served: one prefix, routed to this function at the edge. */
 export const ASSET_PREFIX = '/console/';
@@ -26,8 +26,8 @@ const manifestSchema = z.object({
   }),
   files: z.array(
     z.object({
-      name: z.string().regex(/^[A-Za-z0-9._-]+$/, 'must be a plain file name'),
-      type: z.string().min(1),
+      name: z.string().check(z.regex(/^[A-Za-z0-9._-]+$/, 'must be a plain file name')),
+      type: z.string().check(z.minLength(1)),
       base64: z.string(),
     }),
   ),

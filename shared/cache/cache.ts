@@ -1,11 +1,11 @@
-import type { z } from 'zod';
+import * as z from '../zod/index';
 import type { RedisHandle } from '../redis/index';
 
 export interface Cache {
   /** The namespaced key for `parts` (`<namespace>:<part>:<part>`). */
   key(...parts: string[]): string;
   /** The cached value, or null when absent or no longer valid for `schema`. */
-  get<S extends z.ZodType>(key: string, schema: S): Promise<z.output<S> | null>;
+  get<S extends z.core.$ZodType>(key: string, schema: S): Promise<z.output<S> | null>;
   /**
    * Stores `value` as JSON with a TTL (cache keys always expire, so `volatile-lru` may evict
    * them); with `announce`, publishes that message on the key's channel in the same round trip.
@@ -33,7 +33,7 @@ export function createCache(redis: RedisHandle, namespace = 'multivac'): Cache {
       } catch {
         return null;
       }
-      const parsed = schema.safeParse(value);
+      const parsed = z.safeParse(schema, value);
       return parsed.success ? parsed.data : null;
     },
     async set(key, value, ttlSeconds, announce) {

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../zod/index';
 import { fetchPolicyFields, positiveInt, runtimeFields, sinkFields } from './fields';
 import { mongoFields } from './mongo';
 
@@ -8,14 +8,17 @@ export const acquireConfig = z.object({
   ...mongoFields,
   ...sinkFields,
   ...fetchPolicyFields,
-  MULTIVAC_FETCH_TIMEOUT_MS: positiveInt.default(10_000),
-  MULTIVAC_FETCH_MAX_BYTES: positiveInt.default(2 * 1024 * 1024),
-  MULTIVAC_FETCH_MAX_REDIRECTS: z.coerce.number().int().min(0).max(5).default(5),
+  MULTIVAC_FETCH_TIMEOUT_MS: z._default(positiveInt, 10_000),
+  MULTIVAC_FETCH_MAX_BYTES: z._default(positiveInt, 2 * 1024 * 1024),
+  MULTIVAC_FETCH_MAX_REDIRECTS: z._default(z.coerce.number().check(z.int(), z.gte(0), z.lte(5)), 5),
   /**
    * Deliveries of one request that may fail transiently before the source is recorded as failed.
    * Below the trigger's 6 tries (`retry: 5`), so the give-up is recorded and announced before the
    * broker dead-letters the event.
    */
-  MULTIVAC_FETCH_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(5),
+  MULTIVAC_FETCH_MAX_ATTEMPTS: z._default(
+    z.coerce.number().check(z.int(), z.gte(1), z.lte(100)),
+    5,
+  ),
 });
 export type AcquireConfig = z.output<typeof acquireConfig>;

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import * as z from '../zod/index';
 import { secretLikeName, secretVariable } from './fields';
 
 /** Raised once at start-up, listing every bad or missing variable. */
@@ -18,7 +18,7 @@ export type Env = Readonly<Record<string, string | undefined>>;
  * Parses `env` with `schema`. Empty strings count as unset, so `FOO=` falls back to the default
  * exactly like an absent variable (what Kubernetes does with an empty ConfigMap value).
  */
-export function parseConfig<S extends z.ZodType>(
+export function parseConfig<S extends z.core.$ZodType>(
   service: string,
   schema: S,
   env: Env = process.env,
@@ -29,7 +29,7 @@ export function parseConfig<S extends z.ZodType>(
   }
   // Parsed once per process: zod's compiled fast path (generated with `new Function` on a
   // schema's first parse) would cost more to make than this one parse saves.
-  const result = schema.safeParse(present, { jitless: true });
+  const result = z.safeParse(schema, present, { jitless: true });
   if (result.success) return result.data;
   const problems = result.error.issues.map((issue) => {
     const name = issue.path.join('.') || '(environment)';
@@ -46,8 +46,8 @@ export function parseConfig<S extends z.ZodType>(
 }
 
 /** Whether the variable `key` holds a secret: marked {@link secretVariable}, or named like one. */
-export function isSecret(schema: z.ZodType, key: string): boolean {
+export function isSecret(schema: z.core.$ZodType, key: string): boolean {
   if (secretLikeName.test(key)) return true;
-  const shape = (schema as { shape?: Record<string, z.ZodType> }).shape;
-  return shape?.[key]?.meta()?.secret === secretVariable.secret;
+  const field = (schema as { shape?: Record<string, z.core.$ZodType> }).shape?.[key];
+  return field !== undefined && z.globalRegistry.get(field)?.secret === secretVariable.secret;
 }

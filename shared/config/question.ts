@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../zod/index';
 import { cacheFields, httpFields, redisFields, runtimeFields } from './fields';
 import { mongoFields } from './mongo';
 
@@ -14,6 +14,9 @@ export const questionConfig = z.object({
    * (while it can, a new version replaces it about a round trip after it is stored). 0: always ask
    * Redis.
    */
-  MULTIVAC_ANSWER_MAX_STALE_MS: z.coerce.number().int().min(0).max(60_000).default(1000),
+  MULTIVAC_ANSWER_MAX_STALE_MS: z._default(
+    z.coerce.number().check(z.int(), z.gte(0), z.lte(60_000)),
+    1000,
+  ),
 });
 export type QuestionConfig = z.output<typeof questionConfig>;

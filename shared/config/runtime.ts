@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../zod/index';
 import { httpFields, positiveInt, runtimeFields } from './fields';
 
 /** What the function runtime itself needs, whatever the function. */
@@ -6,6 +6,6 @@ export const runtimeConfig = z.object({
   ...runtimeFields,
   ...httpFields,
   /** Bytes of request bodies handled at once (shared/runtime/body-budget.ts); 4 × the limit. */
-  MULTIVAC_BODY_BUDGET_BYTES: positiveInt.optional(),
+  MULTIVAC_BODY_BUDGET_BYTES: z.optional(positiveInt),
 });
 export type RuntimeConfig = z.output<typeof runtimeConfig>;

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from '../zod/index';
 
 /** An event that is not a valid MultiVAC event: a permanent failure, never worth a retry. */
 export class EventValidationError extends Error {

@@ -1,5 +1,5 @@
 import { STATUS_CODES, type ServerResponse } from 'node:http';
-import * as z from 'zod';
+import * as z from '../zod/index';
 
 /**
  * RFC 9457 problem details, the body of every error MultiVAC answers (`application/problem+json`),
@@ -7,13 +7,21 @@ import * as z from 'zod';
  */
 export const problemDocument = z
   .looseObject({
-    type: z.string().meta({ description: 'always `about:blank`: the status says what happened' }),
-    title: z.string().meta({ description: "the status code's reason phrase" }),
-    status: z.number().int().min(400).max(599),
-    detail: z.string().meta({ description: 'what was wrong, for a person to read' }),
-    instance: z.string().optional().meta({ description: 'the path of the request' }),
+    type: z.string().register(z.globalRegistry, {
+      description: 'always `about:blank`: the status says what happened',
+    }),
+    title: z
+      .string()
+      .register(z.globalRegistry, { description: "the status code's reason phrase" }),
+    status: z.number().check(z.int(), z.gte(400), z.lte(599)),
+    detail: z
+      .string()
+      .register(z.globalRegistry, { description: 'what was wrong, for a person to read' }),
+    instance: z
+      .optional(z.string())
+      .register(z.globalRegistry, { description: 'the path of the request' }),
   })
-  .meta({ description: 'RFC 9457 problem details' });
+  .register(z.globalRegistry, { description: 'RFC 9457 problem details' });
 export type Problem = z.output<typeof problemDocument>;
 
 /** An error that becomes a problem+json response with its status. */

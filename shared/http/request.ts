@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import type { z } from 'zod';
+import * as z from '../zod/index';
 import { HttpError } from './problem';
 
 /** The media type of a request without parameters, lower-cased ('' when absent). */
@@ -32,12 +32,12 @@ export function requireBodyWithin(
 }
 
 /** Parses `value` with `schema`, or 400 listing what is wrong with it. */
-export function validate<S extends z.ZodType>(
+export function validate<S extends z.core.$ZodType>(
   schema: S,
   value: unknown,
   what = 'request',
 ): z.output<S> {
-  const result = schema.safeParse(value);
+  const result = z.safeParse(schema, value);
   if (result.success) return result.data;
   const detail = result.error.issues
     .map((issue) =>

@@ -1,12 +1,16 @@
-import * as z from 'zod';
+import * as z from '../zod/index';
 
 /** The current answer as `GET /multivac` serves it (JSON form; docs/architecture.md#http-api). */
 export const answerView = z.object({
   status: z.enum(['insufficient', 'answered']),
   answer: z.string(),
-  confidence: z.number().min(0).max(1),
+  confidence: z.number().check(z.gte(0), z.lte(1)),
   sources: z.array(
-    z.object({ n: z.number().int().positive(), url: z.string().optional(), title: z.string() }),
+    z.object({
+      n: z.number().check(z.int(), z.positive()),
+      url: z.optional(z.string()),
+      title: z.string(),
+    }),
   ),
   knowledgeVersion: z.string(),
   updatedAt: z.string(),

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from '../zod/index';
 import type { Db } from 'mongodb';
 import { parseConfig, type Env } from '../config/parse';
 import type { Emit } from '../events/index';
@@ -18,7 +18,7 @@ export interface FunctionContext<C> {
 }
 
 /** Parses the function's configuration (one readable error on a bad environment). */
-export function functionContext<S extends z.ZodType>(
+export function functionContext<S extends z.core.$ZodType>(
   name: string,
   schema: S,
   env?: Env,

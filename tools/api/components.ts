@@ -1,3 +1,4 @@
+import * as z from '../../shared/zod/index';
 import { answerView } from '../../shared/knowledge/answer-view';
 import { entityId } from '../../shared/events/index';
 import {
@@ -19,7 +20,7 @@ export const ref = (kind: 'schemas' | 'responses' | 'headers' | 'parameters', na
 
 /** What MultiVAC answers, by component name. */
 const RESPONSE_SCHEMAS = {
-  Answer: answerView.meta({
+  Answer: answerView.clone().register(z.globalRegistry, {
     description: 'the current answer: insufficient, or an extractive answer citing its sources',
   }),
   Source: sourceView,

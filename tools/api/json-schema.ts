@@ -13,7 +13,7 @@ export type Side = 'input' | 'output';
 const strip = ({ $schema: _schema, $id: _id, ...rest }: JsonSchema): JsonSchema => rest;
 
 /** One zod schema as a JSON Schema, self-contained, without a `$schema` line. */
-export function jsonSchemaOf(schema: z.ZodType, io: Side): JsonSchema {
+export function jsonSchemaOf(schema: z.core.$ZodType, io: Side): JsonSchema {
   return strip(z.toJSONSchema(schema, { io, unrepresentable: 'throw' }) as JsonSchema);
 }
 
@@ -22,7 +22,7 @@ export function jsonSchemaOf(schema: z.ZodType, io: Side): JsonSchema {
  * `#/components/schemas/<name>` instead of a copy.
  */
 export function componentSchemas(
-  named: Readonly<Record<string, z.ZodType>>,
+  named: Readonly<Record<string, z.core.$ZodType>>,
   io: Side,
 ): Record<string, JsonSchema> {
   const registry = z.registry<{ id: string }>();

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { z } from 'zod';
+import { z } from 'zod';
 import { CliError, ExitCode } from './errors';
 import { retryAfterSeconds } from './retry-after';
 
@@ -39,7 +39,7 @@ export interface Api {
    * The JSON of a 2xx, checked against `schema`; a 4xx throws a refusal (exit 4), anything else
    * "unavailable" (exit 3).
    */
-  json<S extends z.ZodType>(
+  json<S extends z.core.$ZodType>(
     schema: S,
     method: string,
     path: string,
@@ -101,7 +101,7 @@ export function createApi(options: ApiOptions): Api {
     }
   }
 
-  async function json<S extends z.ZodType>(
+  async function json<S extends z.core.$ZodType>(
     schema: S,
     method: string,
     path: string,
@@ -124,7 +124,7 @@ export function createApi(options: ApiOptions): Api {
     } catch {
       body = undefined;
     }
-    const parsed = schema.safeParse(body);
+    const parsed = z.safeParse(schema, body);
     if (!parsed.success)
       throw new CliError(
         ExitCode.unreachable,
