@@ -4,8 +4,8 @@ import { monotonicMs } from '../metrics/clock';
 const origin = monotonicMs();
 
 /**
- * `performance` for the network clients' bundle (drivers.cjs), which tools/build injects in place
- * of the global: the MongoDB driver reads `performance.now()` for every timeout and duration,
+ * `performance` for the network clients' bundles (driver-<name>.cjs), which tools/build injects in
+ * place of the global: the MongoDB driver reads `performance.now()` for every timeout and duration,
  * and the first touch of the global loads Node's whole performance API (~2.5–3.5 ms of a cold
  * start's first request). `now()` reads the same monotonic clock without it; anything else
  * (undici's `markResourceTiming`, for its fetch) is the real `performance`, loaded on first use.

@@ -1,6 +1,6 @@
 /**
  * What a function's container runs: `node index.cjs`. It loads the function's bundle
- * (`function.cjs`, beside it, and `drivers.cjs` when it first requires a network client) through
+ * (`function.cjs`, beside it, and `driver-<name>.cjs` when it first requires a network client) through
  * V8 with the code cache built for it (`<file>.cache`),
  * so that a cold start does not parse and compile the bundle's code again: V8 takes the compiled
  * code of every function that ran while the cache was made. A cache that does not fit (another
@@ -18,7 +18,7 @@ import { connect, createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { debuglog } from 'node:util';
 import { Script } from 'node:vm';
-import { DRIVERS, DRIVERS_BUNDLE } from './drivers';
+import { DRIVERS, driverBundle } from './drivers';
 import { NODE_FLAGS_FILE, ownNodeFlags } from './node-flags';
 
 /** `NODE_DEBUG=codecache` says whether V8 took the code cache. */
@@ -26,11 +26,11 @@ const debug = debuglog('codecache');
 
 const bundle = join(__dirname, 'function.cjs');
 /**
- * The network clients (MongoDB and Redis drivers, undici), bundled apart (tools/build): a function
- * loads them after it listens, so its cold start neither reads nor deserializes their code. Each
- * file has its own code cache.
+ * The network clients (MongoDB and Redis drivers, undici), each bundled apart (tools/build): a
+ * function loads one when it first needs it, so its start neither reads nor deserializes their
+ * code. Each file has its own code cache.
  */
-const driversBundle = join(__dirname, DRIVERS_BUNDLE);
+const drivers = new Map<string, unknown>();
 const WRAPPER = ['(function (exports, require, module, __filename, __dirname) {', '\n})'] as const;
 
 /** Every script compiled so far, with the file its code cache belongs in. */
@@ -65,17 +65,13 @@ function run(file: string): unknown {
   return module.exports;
 }
 
-let drivers: Record<string, () => unknown> | undefined;
-
-/** Node's `require` for `file`, except that the drivers come from `drivers.cjs`. */
+/** Node's `require` for `file`, except that the drivers come from their own bundles. */
 function requireFor(file: string): NodeJS.Require {
   const base = createRequire(file);
   const require = (id: string): unknown => {
     if (!DRIVERS.includes(id)) return base(id);
-    drivers ??= run(driversBundle) as Record<string, () => unknown>;
-    const driver = drivers[id];
-    if (!driver) throw new Error(`${driversBundle} has no ${id}`);
-    return driver();
+    if (!drivers.has(id)) drivers.set(id, run(join(__dirname, driverBundle(id))));
+    return drivers.get(id);
   };
   return Object.assign(require, base) as NodeJS.Require;
 }

@@ -19,7 +19,7 @@ import {
   type BundleReport,
   type FunctionSource,
 } from '../../tools/build/index';
-import { DRIVERS, DRIVERS_BUNDLE } from '../../shared/runtime/drivers';
+import { DRIVERS, driverBundle } from '../../shared/runtime/drivers';
 import { NODE_FLAGS_FILE } from '../../shared/runtime/node-flags';
 import { readServiceSpec } from '../../tools/dev/service-spec';
 import { freePort } from '../../tools/services/index';
@@ -326,7 +326,7 @@ describe.each(functions.map((fn) => [fn.name, fn] as const))('%s bundle', (name,
     return { url: `http://127.0.0.1:${port}`, proc };
   }
 
-  it('is self-contained: only Node built-ins, absent optional peers and the network clients of drivers.cjs stay external', async () => {
+  it('is self-contained: only Node built-ins, absent optional peers and the network clients of its driver bundles stay external', async () => {
     expect(report.bytes).toBeGreaterThan(0);
     expect(report.bytes).toBeLessThan(MAX_BUNDLE_BYTES);
     expect(await readdir(runDir)).not.toContain('node_modules');
@@ -345,10 +345,11 @@ describe.each(functions.map((fn) => [fn.name, fn] as const))('%s bundle', (name,
         !OPTIONAL_PEERS.some((peer) => p === peer || p.startsWith(`${peer}/`)),
     );
     expect(unexpected).toEqual([]);
-    // Every network client it requires is in drivers.cjs, beside it.
+    // Every network client it requires is in a bundle of its own, beside it.
     const clients = DRIVERS.filter((d) => externals.includes(d));
     expect(report.drivers?.names ?? []).toEqual(clients);
-    if (clients.length) expect(await readdir(runDir)).toContain(DRIVERS_BUNDLE);
+    const files = await readdir(runDir);
+    for (const client of clients) expect(files).toContain(driverBundle(client));
   });
 
   it("starts with the V8 code cache the build made for it, with its manifest's Node flags", async () => {
@@ -367,9 +368,9 @@ describe.each(functions.map((fn) => [fn.name, fn] as const))('%s bundle', (name,
     expect(await proc.waitForLine(/CODECACHE \d+: \w+ for /)).toMatch(
       /accepted for .*function\.cjs$/,
     );
-    // The network clients, loaded once it listens, with their own cache.
+    // A network client, loaded once it listens, with its own cache.
     if (report.drivers)
-      expect(await proc.waitForLine(/CODECACHE \d+: \w+ for .*drivers\.cjs$/)).toMatch(
+      expect(await proc.waitForLine(/CODECACHE \d+: \w+ for .*driver-\w+\.cjs$/)).toMatch(
         /accepted for /,
       );
     await proc.stop();

@@ -59,7 +59,7 @@ describe("data's code cache", () => {
 
   it("holds the drivers' code for a connection and a query when made against the servers", async () => {
     const size = async (which: keyof typeof caches) =>
-      (await stat(join(caches[which], 'drivers.cjs.cache'))).size;
+      (await stat(join(caches[which], 'driver-mongodb.cjs.cache'))).size;
     // The same bundle, the same requests: what the servers' answers ran is the difference.
     expect(await size('trained')).toBeGreaterThan((await size('untrained')) * 1.1);
   });
@@ -82,7 +82,9 @@ describe("data's code cache", () => {
       const res = await fetch(`http://127.0.0.1:${port}/multivac/data`);
       expect(res.status).toBe(200);
       expect(await res.json()).toEqual({ items: [], next: null });
-      expect(await proc.waitForLine(/CODECACHE \d+: \w+ for .*drivers\.cjs$/)).toMatch(/accepted/);
+      expect(await proc.waitForLine(/CODECACHE \d+: \w+ for .*driver-mongodb\.cjs$/)).toMatch(
+        /accepted/,
+      );
     } finally {
       await proc.stop();
     }

@@ -5,7 +5,7 @@ const root = resolve(import.meta.dirname, '../..');
 
 /**
  * Builds a benchmark's baseline server (a standalone entry, `entry` relative to the repository)
- * into `<outDir>/<name>/` as the functions are built: bundle, drivers.cjs, start-up and, unless
+ * into `<outDir>/<name>/` as the functions are built: bundle, driver bundles, start-up and, unless
  * `codeCache` is false, its V8 code cache. Its start-up file.
  */
 async function buildBaseline(

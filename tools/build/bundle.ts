@@ -3,7 +3,7 @@ import { mkdir, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { build, type BuildOptions, type Metafile, type Plugin } from 'esbuild';
-import { DRIVERS, DRIVERS_BUNDLE } from '../../shared/runtime/drivers';
+import { DRIVERS, driverBundle } from '../../shared/runtime/drivers';
 import { NODE_FLAGS, NODE_FLAGS_FILE } from '../../shared/runtime/node-flags';
 import { readServiceSpec } from '../dev/service-spec';
 import { browserAssetsPlugin } from './browser';
@@ -40,7 +40,7 @@ export interface BundleReport {
   largest: { path: string; bytes: number }[];
   /** The size of its V8 code cache, when one was made. */
   codeCacheBytes?: number;
-  /** Its `drivers.cjs`, when it uses one of DRIVERS. */
+  /** Its `driver-<name>.cjs` files (their bytes together), when it uses some of DRIVERS. */
   drivers?: { names: string[]; bytes: number };
 }
 
@@ -87,7 +87,7 @@ export function bundleOptions(fn: FunctionSource, root: string, outDir: string):
     metafile: true,
     external: [...OPTIONAL_PEERS, ...DRIVERS],
     // `import('mongodb')` of an external driver as `require` in a promise, which start.ts's
-    // `require` serves from drivers.cjs (a script compiled by `vm` has no module loader).
+    // `require` serves from driver-<name>.cjs (a script compiled by `vm` has no module loader).
     supported: { 'dynamic-import': false },
     absWorkingDir: root,
     logLevel: 'warning',
@@ -126,13 +126,13 @@ export function driversUsed(metafile: Metafile): string[] {
 }
 
 /**
- * `drivers.cjs`: each of `drivers` (shared/runtime/drivers.ts) behind a function that requires it,
- * a bundle of its own beside the function's, loaded after it listens: no part of its cold start
- * (question's bundle halves and its start-up takes ~10 ms less).
+ * `driver-<name>.cjs`: one of DRIVERS (shared/runtime/drivers.ts), a bundle of its own beside the
+ * function's, loaded when first required: no part of its start (question's bundle halves and its
+ * start-up takes ~10 ms less), and a request that needs one driver loads that one alone.
  */
-export function driversOptions(
+export function driverOptions(
   fn: FunctionSource,
-  drivers: readonly string[],
+  driver: string,
   root: string,
   outDir: string,
 ): BuildOptions {
@@ -149,13 +149,11 @@ export function driversOptions(
     plugins: [loadedOnFirstCallPlugin(root)],
     // The drivers' `performance` is one whose `now()` loads nothing (shared/runtime/performance.ts).
     inject: [join(root, 'shared/runtime/performance.ts')],
-    outfile: join(outDir, fn.name, DRIVERS_BUNDLE),
+    outfile: join(outDir, fn.name, driverBundle(driver)),
     stdin: {
-      contents: drivers
-        .map((d) => `exports[${JSON.stringify(d)}] = () => require(${JSON.stringify(d)});`)
-        .join('\n'),
+      contents: `module.exports = require(${JSON.stringify(driver)});`,
       resolveDir: root,
-      sourcefile: 'drivers.js',
+      sourcefile: `driver-${driver}.js`,
       loader: 'js',
     },
   };
@@ -248,7 +246,7 @@ export async function bundleFunction(
   const file = join(dir, BUNDLE);
   await writeFile(join(dir, 'meta.json'), JSON.stringify(result.metafile));
   const drivers = driversUsed(result.metafile!);
-  if (drivers.length) await build(driversOptions(fn, drivers, root, outDir));
+  await Promise.all(drivers.map((d) => build(driverOptions(fn, d, root, outDir))));
   await writeFile(
     join(dir, NODE_FLAGS_FILE),
     JSON.stringify((await readServiceSpec(root, fn.name)).nodeArgs ?? []),
@@ -263,7 +261,10 @@ export async function bundleFunction(
       ? {
           drivers: {
             names: drivers,
-            bytes: (await stat(join(dir, DRIVERS_BUNDLE))).size,
+            bytes: (await Promise.all(drivers.map((d) => stat(join(dir, driverBundle(d)))))).reduce(
+              (sum, s) => sum + s.size,
+              0,
+            ),
           },
         }
       : {}),

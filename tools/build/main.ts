@@ -39,7 +39,7 @@ async function main(): Promise<void> {
   const reports = codeCache ? await withTrainingServers(build) : await build();
   for (const r of reports) {
     console.log(
-      `${r.name.padEnd(10)} ${r.kind.padEnd(10)} ${kib(r.bytes).padStart(9)} (code cache ${kib(r.codeCacheBytes ?? 0)})${r.drivers ? `, drivers.cjs ${kib(r.drivers.bytes)} (${r.drivers.names.join(', ')})` : ''}  ${r.largest.map((l) => `${l.path} ${kib(l.bytes)}`).join(', ')}`,
+      `${r.name.padEnd(10)} ${r.kind.padEnd(10)} ${kib(r.bytes).padStart(9)} (code cache ${kib(r.codeCacheBytes ?? 0)})${r.drivers ? `, drivers ${kib(r.drivers.bytes)} (${r.drivers.names.join(', ')})` : ''}  ${r.largest.map((l) => `${l.path} ${kib(l.bytes)}`).join(', ')}`,
     );
   }
   console.log(
