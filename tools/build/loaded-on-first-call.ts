@@ -45,6 +45,7 @@ export const LOADED_ON_FIRST_CALL: readonly { request: string; from?: string; sh
     'node_modules/mongodb/lib/cmap/wire_protocol/compression.js',
   ].map((from) => ({ request: 'zlib', from, shim: 'shared/runtime/zlib.cjs' })),
   { request: 'mime-types', shim: 'shared/runtime/mime-types.cjs' },
+  { request: 'debug', shim: 'shared/runtime/debug.cjs' },
   ...['node_modules/express/lib/utils.js', 'node_modules/body-parser/lib/types/urlencoded.js'].map(
     (from) => ({ request: 'qs', from, shim: 'shared/runtime/qs.cjs' }),
   ),
