@@ -1,10 +1,10 @@
 /**
  * What a function's container runs: `node index.cjs`. It loads the function's bundle
- * (`function.cjs`, beside it, and `driver-<name>.cjs` when it first requires a network client) through
- * V8 with the code cache built for it (`<file>.cache`),
- * so that a cold start does not parse and compile the bundle's code again: V8 takes the compiled
- * code of every function that ran while the cache was made. A cache that does not fit (another
- * Node, other V8 flags, a changed bundle) is ignored by V8 and the bundle is compiled as usual.
+ * (`function.cjs`, beside it, and `driver-<name>.cjs` when it first requires a network client)
+ * through V8 with the code cache built for it (`<file>.cache`), so that a cold start does not
+ * parse and compile the bundle's code again: V8 takes the compiled code of every function that
+ * ran while the cache was made. A cache that does not fit (another Node, other V8 flags, a changed
+ * bundle) is ignored by V8 and the bundle is compiled as usual.
  *
  * `node index.cjs --write-code-cache` makes the cache: it runs the function, sends it the
  * requests a first caller would (probes, a page, an event), then writes what V8 compiled and

@@ -153,7 +153,7 @@ export function driverOptions(
     stdin: {
       contents: `module.exports = require(${JSON.stringify(driver)});`,
       resolveDir: root,
-      sourcefile: `driver-${driver}.js`,
+      sourcefile: driverBundle(driver),
       loader: 'js',
     },
   };
