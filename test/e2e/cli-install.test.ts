@@ -20,11 +20,36 @@ let stack: TestStack;
 let env: NodeJS.ProcessEnv;
 let installed: string;
 
-/** npm as a user runs it: their PATH, HOME and npm cache, none of the test runner's npm_ variables. */
+/**
+ * What of a user's environment reaches the registry: the certificates and proxies their machine
+ * is set up with (a registry behind a TLS-intercepting proxy is refused without them).
+ */
+const NETWORK_ENV = [
+  'NODE_EXTRA_CA_CERTS',
+  'SSL_CERT_FILE',
+  'SSL_CERT_DIR',
+  'HTTP_PROXY',
+  'HTTPS_PROXY',
+  'NO_PROXY',
+  'http_proxy',
+  'https_proxy',
+  'no_proxy',
+];
+
+/**
+ * npm as a user runs it: their PATH, HOME, npm cache and network settings, none of the test
+ * runner's npm_ variables.
+ */
 const npmEnv = () => ({
   PATH: process.env.PATH,
   HOME: process.env.HOME,
   ...(process.env.npm_config_cache ? { npm_config_cache: process.env.npm_config_cache } : {}),
+  ...Object.fromEntries(
+    NETWORK_ENV.filter((name) => process.env[name] !== undefined).map((name) => [
+      name,
+      process.env[name],
+    ]),
+  ),
 });
 
 async function packAndInstall(): Promise<string> {
