@@ -8,6 +8,7 @@ import { NODE_FLAGS, NODE_FLAGS_FILE } from '../../shared/runtime/node-flags';
 import { readServiceSpec } from '../dev/service-spec';
 import { browserAssetsPlugin } from './browser';
 import { loadedOnFirstCallPlugin } from './loaded-on-first-call';
+import { randomWithoutWebCryptoPlugin } from './random-without-webcrypto';
 import { withoutRequestDomainPlugin } from './without-request-domain';
 import type { FunctionSource } from './discover';
 import type { TrainingServers } from './training';
@@ -146,7 +147,7 @@ export function driverOptions(
     ...common,
     define: { 'process.env.NODE_ENV': '"production"' },
     external: OPTIONAL_PEERS,
-    plugins: [loadedOnFirstCallPlugin(root)],
+    plugins: [loadedOnFirstCallPlugin(root), randomWithoutWebCryptoPlugin(root)],
     // The drivers' `performance` is one whose `now()` loads nothing (shared/runtime/performance.ts).
     inject: [join(root, 'shared/runtime/performance.ts')],
     outfile: join(outDir, fn.name, driverBundle(driver)),

@@ -1,11 +1,9 @@
-import { execFile } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { OPTIONAL_PEERS } from './bundle';
+import { runBundled as runBundledIn } from './bundle-for-test';
 import { LOADED_ON_FIRST_CALL, loadedOnFirstCallPlugin } from './loaded-on-first-call';
 
 const root = resolve(import.meta.dirname, '../..');
@@ -47,21 +45,8 @@ console.log(JSON.stringify({
 type Plugins = ReturnType<typeof loadedOnFirstCallPlugin>[];
 
 /** Bundles `contents` (as the functions are, with or without `plugins`), runs it, parses what it prints. */
-async function runBundled(name: string, contents: string, plugins: Plugins): Promise<unknown> {
-  const outfile = join(dir, `${name}-${plugins.length}.cjs`);
-  await build({
-    stdin: { contents, resolveDir: root, loader: 'js' },
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    outfile,
-    external: OPTIONAL_PEERS,
-    plugins,
-    logLevel: 'silent',
-  });
-  const { stdout } = await promisify(execFile)(process.execPath, [outfile]);
-  return JSON.parse(stdout) as unknown;
-}
+const runBundled = (name: string, contents: string, plugins: Plugins) =>
+  runBundledIn(root, dir, name, contents, plugins);
 
 const run = async (plugins: Plugins) =>
   (await runBundled('entry', ENTRY, plugins)) as Record<string, unknown>;

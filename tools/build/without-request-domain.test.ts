@@ -2,9 +2,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../services/index';
+import { bundleForTest } from './bundle-for-test';
 import { withoutRequestDomain, withoutRequestDomainPlugin } from './without-request-domain';
 
 const root = resolve(import.meta.dirname, '../..');
@@ -45,15 +45,7 @@ let base: string;
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'multivac-domain-'));
   const outfile = join(dir, 'server.cjs');
-  await build({
-    stdin: { contents: ENTRY, resolveDir: root, loader: 'js' },
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    outfile,
-    plugins: [withoutRequestDomainPlugin()],
-    logLevel: 'silent',
-  });
+  await bundleForTest(root, outfile, ENTRY, [withoutRequestDomainPlugin()]);
   const port = await freePort();
   base = `http://127.0.0.1:${port}`;
   child = spawn(process.execPath, [outfile], {

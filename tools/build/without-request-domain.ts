@@ -1,5 +1,5 @@
-import { readFile } from 'node:fs/promises';
 import type { Plugin } from 'esbuild';
+import { applyEdits, sourceEditsPlugin, type Edit } from './source-edits';
 
 /**
  * The Functions Framework runs every request of every function inside a `node:domain` of its own
@@ -18,12 +18,6 @@ import type { Plugin } from 'esbuild';
  */
 const FILE =
   /[\\/]@google-cloud[\\/]functions-framework[\\/]build[\\/]src[\\/]function_wrappers\.js$/;
-
-interface Edit {
-  what: string;
-  from: RegExp;
-  to: string;
-}
 
 export const EDITS: readonly Edit[] = [
   { what: 'the domain module', from: /^const domain = require\("domain"\);\n/m, to: '' },
@@ -54,28 +48,12 @@ export const EDITS: readonly Edit[] = [
 
 /** `source` with every edit made; throws naming the first that does not match exactly once. */
 export function withoutRequestDomain(source: string): string {
-  let out = source;
-  for (const { what, from, to } of EDITS) {
-    const matches = out.match(new RegExp(from.source, `${from.flags}g`))?.length ?? 0;
-    if (matches !== 1)
-      throw new Error(
-        `functions-framework's function_wrappers.js: ${what} found ${matches} times, expected once; ` +
-          'review tools/build/without-request-domain.ts against the new framework',
-      );
-    out = out.replace(from, to);
-  }
-  return out;
+  return applyEdits("functions-framework's function_wrappers.js", source, EDITS);
 }
 
 /** Bundles the Functions Framework's request wrappers without `node:domain`. */
 export function withoutRequestDomainPlugin(): Plugin {
-  return {
-    name: 'multivac-without-request-domain',
-    setup(b) {
-      b.onLoad({ filter: FILE }, async (args) => ({
-        contents: withoutRequestDomain(await readFile(args.path, 'utf8')),
-        loader: 'js',
-      }));
-    },
-  };
+  return sourceEditsPlugin('multivac-without-request-domain', [
+    { file: FILE, label: "functions-framework's function_wrappers.js", edits: EDITS },
+  ]);
 }
