@@ -1,4 +1,6 @@
 'use strict';
+const { openSync, readSync, closeSync } = require('node:fs');
+
 /**
  * Fills `array` with cryptographically secure random bytes from the kernel's generator
  * (`/dev/urandom`, which OpenSSL itself seeds from), and returns it: `crypto.getRandomValues`
@@ -13,7 +15,6 @@
  */
 module.exports = (array) => {
   const bytes = new Uint8Array(array.buffer, array.byteOffset, array.byteLength);
-  const { openSync, readSync, closeSync } = require('node:fs');
   let fd;
   try {
     fd = openSync('/dev/urandom', 'r');

@@ -19,7 +19,7 @@ import { sourceEditsPlugin, type Edit } from './source-edits';
 const randomFill = (root: string) =>
   `require(${JSON.stringify(join(root, 'shared/runtime/random-fill.cjs'))})`;
 
-export const bsonEdits = (root: string): readonly Edit[] => [
+const bsonEdits = (root: string): readonly Edit[] => [
   {
     what: "Node's random bytes chosen by reading globalThis.crypto at load",
     from: /const nodejsRandomBytes = \(\(\) => \{\n\s*const \{ crypto \} = globalThis;[\s\S]*?\n\}\)\(\);/,
@@ -43,7 +43,7 @@ export const bsonEdits = (root: string): readonly Edit[] => [
   },
 ];
 
-export const mongodbUtilsEdits = (root: string): readonly Edit[] => [
+const mongodbUtilsEdits = (root: string): readonly Edit[] => [
   {
     what: "a session id's bytes from Web Crypto",
     from: /crypto\.getRandomValues\(new Uint8Array\(16\)\)/,

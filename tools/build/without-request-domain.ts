@@ -19,6 +19,8 @@ import { applyEdits, sourceEditsPlugin, type Edit } from './source-edits';
 const FILE =
   /[\\/]@google-cloud[\\/]functions-framework[\\/]build[\\/]src[\\/]function_wrappers\.js$/;
 
+const LABEL = "functions-framework's function_wrappers.js";
+
 export const EDITS: readonly Edit[] = [
   { what: 'the domain module', from: /^const domain = require\("domain"\);\n/m, to: '' },
   {
@@ -48,12 +50,12 @@ export const EDITS: readonly Edit[] = [
 
 /** `source` with every edit made; throws naming the first that does not match exactly once. */
 export function withoutRequestDomain(source: string): string {
-  return applyEdits("functions-framework's function_wrappers.js", source, EDITS);
+  return applyEdits(LABEL, source, EDITS);
 }
 
 /** Bundles the Functions Framework's request wrappers without `node:domain`. */
 export function withoutRequestDomainPlugin(): Plugin {
   return sourceEditsPlugin('multivac-without-request-domain', [
-    { file: FILE, label: "functions-framework's function_wrappers.js", edits: EDITS },
+    { file: FILE, label: LABEL, edits: EDITS },
   ]);
 }
