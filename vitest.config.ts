@@ -11,6 +11,9 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['shared/**/*.test.ts', 'functions/**/*.test.ts', 'tools/**/*.test.ts'],
+          // A guard against hangs, not a measure of speed: unit files share two cores with the
+          // server-backed suites, and a one-second test has taken five there.
+          testTimeout: 30_000,
         },
       },
       {
