@@ -30,6 +30,8 @@ const CONNECTIONS = 50;
 /** Requests a second for the CPU-per-request rounds: below what either process can serve. */
 const FIXED_RATE = 3_000;
 const DB = 'multivac_bench_http';
+/** The second hello-world process: the noise floor of the ratios. */
+const CONTROL = 'hello-world FF function, second process (control)';
 const PREFIX = 'multivac-bench-http';
 
 /** An answer of the size and shape `learn` writes: cited passages, then the numbered sources. */
@@ -142,15 +144,19 @@ require('node:http')
   return { url, server };
 }
 
-/** The hello-world baseline (tools/bench/hello) answering with the same status, headers and body. */
+/**
+ * The hello-world baseline (tools/bench/hello, built as `file`) answering with the same status,
+ * headers and body; `label` names its log.
+ */
 async function startHello(
+  file: string,
   dir: string,
+  label: string,
   reply: { status: number; headers: Record<string, string>; body: string },
   nodeFlags: readonly string[],
 ): Promise<{ url: string; server: ServerProcess }> {
-  const file = await buildHello(join(dir, 'hello-build'));
   const port = await freePort();
-  const server = spawnServer(process.execPath, [...nodeFlags, file], join(dir, 'hello.log'), {
+  const server = spawnServer(process.execPath, [...nodeFlags, file], join(dir, `${label}.log`), {
     PATH: process.env.PATH,
     PORT: String(port),
     HELLO_STATUS: String(reply.status),
@@ -187,6 +193,7 @@ export const run: Benchmark = async ({ quick }) => {
   let stack: Stack | undefined;
   let bare: ServerProcess | undefined;
   let helloServer: ServerProcess | undefined;
+  let controlServer: ServerProcess | undefined;
   let unseed: (() => Promise<void>) | undefined;
   try {
     // Not `warm`: only question starts (on the first request) and stays up for the whole run,
@@ -220,8 +227,14 @@ export const run: Benchmark = async ({ quick }) => {
     ];
     const started = await startBare(dir, { status: 200, headers, body }, flags);
     bare = started.server;
-    const hello = await startHello(dir, { status: 200, headers, body }, flags);
+    const helloFile = await buildHello(join(dir, 'hello-build'));
+    const reply = { status: 200, headers, body };
+    const hello = await startHello(helloFile, dir, 'hello', reply, flags);
     helloServer = hello.server;
+    // The same function in a second process: how far apart two identical servers measure in this
+    // run, which is the noise floor of every ratio below.
+    const control = await startHello(helloFile, dir, 'hello-control', reply, flags);
+    controlServer = control.server;
 
     const targets = [
       { name: 'bare node http (baseline)', url: started.url },
@@ -230,12 +243,15 @@ export const run: Benchmark = async ({ quick }) => {
       { name: 'question via gateway', url: viaGateway },
       // The same process without the answer: what the runtime and router cost by themselves.
       { name: 'question GET / (welcome), direct', url: direct.replace(/\/multivac$/, '/') },
+      { name: CONTROL, url: control.url },
     ];
     for (const t of targets) await load(t.url, 1);
     const results = new Map<string, LoadResult[]>(targets.map((t) => [t.name, []]));
-    // Interleaved, so that a noisy moment of the machine is shared by all the targets.
+    // Interleaved, so that a noisy moment of the machine is shared by all the targets, and in
+    // the opposite order every other round, so that no target always follows the same one.
     for (let r = 0; r < rounds; r++)
-      for (const t of targets) results.get(t.name)!.push(await load(t.url, seconds));
+      for (const t of r % 2 ? [...targets].reverse() : targets)
+        results.get(t.name)!.push(await load(t.url, seconds));
 
     // CPU per request at a rate both sustain: less moved by a busy machine than the highest rate.
     const cpuPerRequest = async (url: string, pid: number | undefined) => {
@@ -247,12 +263,19 @@ export const run: Benchmark = async ({ quick }) => {
         : ((after - before) * 1e6) / r.requests;
     };
     const cpu = { hello: [] as number[], question: [] as number[] };
+    const helloPid = helloServer.pid;
     for (let r = 0; r < rounds; r++) {
-      const h = await cpuPerRequest(hello.url, helloServer.pid);
-      const q = await cpuPerRequest(direct, question.pid);
-      if (h === undefined || q === undefined) continue;
-      cpu.hello.push(h);
-      cpu.question.push(q);
+      const measure = {
+        hello: () => cpuPerRequest(hello.url, helloPid),
+        question: () => cpuPerRequest(direct, question.pid),
+      };
+      const [first, second] =
+        r % 2 ? (['question', 'hello'] as const) : (['hello', 'question'] as const);
+      const a = await measure[first]();
+      const b = await measure[second]();
+      if (a === undefined || b === undefined) continue;
+      cpu[first].push(a);
+      cpu[second].push(b);
     }
 
     const summary = (name: string) => {
@@ -286,6 +309,7 @@ export const run: Benchmark = async ({ quick }) => {
     const rss = await stackPeakRss(stack, ['question']);
     const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
     const gw = summary('question via gateway');
+    const ctl = summary(CONTROL);
     const dr = summary('question, direct');
     return {
       name: 'http',
@@ -295,16 +319,17 @@ export const run: Benchmark = async ({ quick }) => {
         `gateway vs direct: req/s ${safeRatio(gw.rps, dr.rps)}, p99 ${safeRatio(gw.p99, dr.p99)}`,
         `GET / is answered by the same process without touching Redis: the Functions Framework, MultiVAC's guards, router, logs and metrics by themselves`,
         `hello-world FF function: the framework's own server and a function answering the same bytes (tools/bench/hello), built and started like the functions — what the framework costs by itself; question direct vs it: ${safeRatio(dr.rps, framework.rps)}`,
+        `the same hello-world function in a second process measured ${safeRatio(ctl.rps, framework.rps)} of the first: two identical servers differ this much in this run, which bounds what any req/s ratio here can tell apart`,
         `peak RSS MiB: ${Object.entries(rss)
           .map(([k, v]) => `${k} ${v}`)
           .join(', ')}`,
-        `${CONNECTIONS} connections, no pipelining, ${rounds} interleaved round(s) of ${seconds} s per target (median shown; requests and errors summed); autocannon in its own process; latency resolution 1 ms`,
+        `${CONNECTIONS} connections, no pipelining, ${rounds} interleaved round(s) of ${seconds} s per target, in the opposite order every other round (median shown; requests and errors summed); autocannon in its own process; latency resolution 1 ms`,
         ...(cpu.question.length
           ? [
               `CPU per request at a fixed ${fmt(FIXED_RATE)} requests/s (the process's own time, ${rounds} interleaved round(s), median): question ${median(cpu.question).toFixed(0)} µs, hello-world FF function ${median(cpu.hello).toFixed(0)} µs — ${ratio(median(cpu.hello), median(cpu.question))} as a rate`,
             ]
           : []),
-        `the ${Buffer.byteLength(body)}-byte text answer is a Redis cache hit on every request; the gateway runs in the benchmark's process, as in \`npm start\`; everything shares this machine`,
+        `the ${Buffer.byteLength(body)}-byte text answer is served from question's memory (read from the Redis cache once, then kept fresh by its announcements); the gateway runs in the benchmark's process, as in \`npm start\`; everything shares this machine`,
       ],
       summary: [
         {
@@ -325,6 +350,12 @@ export const run: Benchmark = async ({ quick }) => {
               },
             ]
           : []),
+        {
+          measurement: 'the same hello function, a second process (noise floor)',
+          value: fmt(ctl.rps),
+          baseline: `${fmt(framework.rps)} hello-world FF function`,
+          ratio: safeRatio(ctl.rps, framework.rps),
+        },
         {
           measurement: 'hello-world FF function req/s',
           value: fmt(framework.rps),
@@ -355,6 +386,7 @@ export const run: Benchmark = async ({ quick }) => {
   } finally {
     await bare?.stop();
     await helloServer?.stop();
+    await controlServer?.stop();
     await unseed?.();
     await stack?.stop();
     await rm(dir, { recursive: true, force: true });
