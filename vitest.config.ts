@@ -12,7 +12,7 @@ export default defineConfig({
           name: 'unit',
           include: ['shared/**/*.test.ts', 'functions/**/*.test.ts', 'tools/**/*.test.ts'],
           // A guard against hangs, not a measure of speed: unit files share two cores with the
-          // server-backed suites, and a one-second test has taken five there.
+          // server-backed suites, where a test taking 5 s alone ran past vitest's 5 s default.
           testTimeout: 30_000,
         },
       },

@@ -30,9 +30,9 @@ const CONNECTIONS = 50;
 /** Requests a second for the CPU-per-request rounds: below what either process can serve. */
 const FIXED_RATE = 3_000;
 const DB = 'multivac_bench_http';
+const PREFIX = 'multivac-bench-http';
 /** The second hello-world process: the noise floor of the ratios. */
 const CONTROL = 'hello-world FF function, second process (control)';
-const PREFIX = 'multivac-bench-http';
 
 /** An answer of the size and shape `learn` writes: cited passages, then the numbered sources. */
 export const SEEDED_ANSWER: AnswerDoc = {
@@ -263,10 +263,9 @@ export const run: Benchmark = async ({ quick }) => {
         : ((after - before) * 1e6) / r.requests;
     };
     const cpu = { hello: [] as number[], question: [] as number[] };
-    const helloPid = helloServer.pid;
     for (let r = 0; r < rounds; r++) {
       const measure = {
-        hello: () => cpuPerRequest(hello.url, helloPid),
+        hello: () => cpuPerRequest(hello.url, hello.server.pid),
         question: () => cpuPerRequest(direct, question.pid),
       };
       const [first, second] =
