@@ -18,7 +18,7 @@ import { brokerKeys } from './keys';
 import { startMaintenance } from './maintenance';
 import { brokerMetrics } from './metrics';
 import { prepareRedis } from './prepare';
-import { createPublisher } from './publish';
+import { createPublisher, type IngressClaims } from './publish';
 import { routeFor } from './route';
 import { loadTriggerTable, type Trigger } from './triggers';
 
@@ -61,6 +61,8 @@ export async function startBroker({ config, consumer, log }: StartOptions): Prom
   const commands = redisFor(config.REDIS_URL, metrics.base, { enableAutoPipelining: true });
   const redis = () => commands.client();
   const groups = new StreamGroups({ redis, triggers: triggerKeys, log });
+  // Set once the dispatchers run: from then on the append also reads their new entries.
+  const dispatching: { claims?: IngressClaims } = {};
   const publish = createPublisher({
     redis,
     triggers: triggerKeys,
@@ -68,6 +70,7 @@ export async function startBroker({ config, consumer, log }: StartOptions): Prom
     dedupTtlSeconds: config.MULTIVAC_DEDUP_TTL_SECONDS,
     onLost: (stream) => groups.lost(stream),
     metrics,
+    claims: () => dispatching.claims,
   });
   let ready = false;
   let stopping = false;
@@ -153,6 +156,11 @@ export async function startBroker({ config, consumer, log }: StartOptions): Prom
       }),
   );
   for (const dispatcher of dispatchers) dispatcher.start();
+  dispatching.claims = {
+    consumer,
+    reserve: (t) => dispatchers[t]!.reserve(),
+    take: (t, reserved, entries) => dispatchers[t]!.takeRead(reserved, entries),
+  };
   const maintenance = startMaintenance({
     redis,
     keys,

@@ -36,6 +36,8 @@ export class Deliveries {
   readonly #queue: { entry: StreamEntry; attempt: number }[] = [];
   /** Told once nothing is taken any more (a stop waits for that). */
   #idle: (() => void)[] = [];
+  /** Slots promised to reads in flight at the ingress (IngressClaims), not yet taken. */
+  #reserved = 0;
 
   constructor(options: DeliveriesOptions) {
     this.#o = options;
@@ -49,35 +51,60 @@ export class Deliveries {
 
   /** How many entries may still be taken (read or claimed) now. */
   get capacity(): number {
-    return this.#slots.free - this.#queue.length;
+    return this.#slots.free - this.#queue.length - this.#reserved;
   }
 
-  /** Resolves once a slot is free (at once if one is). */
+  /** Holds up to `wanted` of the capacity for a read in flight; how many it holds. */
+  reserve(wanted: number): number {
+    const held = Math.max(0, Math.min(wanted, this.capacity));
+    this.#reserved += held;
+    return held;
+  }
+
+  /** Releases what `reserve` held, then takes what that read brought (new entries: attempt 1). */
+  async takeReserved(
+    reserved: number,
+    entries: readonly (StreamEntry | RawEntry)[],
+  ): Promise<void> {
+    this.#reserved = Math.max(0, this.#reserved - reserved);
+    await this.take(entries, () => 1);
+    // The freed reservation may be what a waiting read needs.
+    if (entries.length < reserved) this.#slots.notify();
+  }
+
+  /** Resolves once there is capacity (at once if there is), or when it may have come back. */
   whenFree(): Promise<void> {
-    return this.#slots.whenFree();
+    return this.capacity > 0 ? Promise.resolve() : this.#slots.nextChange();
   }
 
   /**
    * Takes entries just read or claimed (`deliveries` is an entry's delivery count, this attempt
-   * included): an outcome decided before is recorded rather than delivered again, an entry found
+   * included), as Redis returned them or, when the ingress appended them, with their event: an outcome decided before is recorded rather than delivered again, an entry found
    * after its last attempt (the broker died during it) is dead-lettered as interrupted, and every
    * other one is delivered.
    */
-  async take(entries: readonly RawEntry[], deliveries: (id: string) => number): Promise<void> {
+  async take(
+    entries: readonly (StreamEntry | RawEntry)[],
+    deliveries: (id: string) => number,
+  ): Promise<void> {
     const { trigger, settle } = this.#o;
     const deleted: string[] = [];
-    for (const [id, fields] of entries) {
-      if (fields === null) {
-        deleted.push(id); // deleted since it was appended: nothing left to deliver
-        continue;
-      }
+    for (const item of entries) {
       let entry: StreamEntry;
-      try {
-        entry = decodeEntry(id, fields);
-      } catch (err) {
-        await settle.deadLetterRaw(id, fields, (err as Error).message);
-        continue;
-      }
+      if (isRaw(item)) {
+        const [id, fields] = item;
+        if (fields === null) {
+          deleted.push(id); // deleted since it was appended: nothing left to deliver
+          continue;
+        }
+        try {
+          entry = decodeEntry(id, fields);
+        } catch (err) {
+          await settle.deadLetterRaw(id, fields, (err as Error).message);
+          continue;
+        }
+      } else entry = item; // appended by this process's ingress: its event is at hand
+      const id = entry.id;
       const todo = settle.unfinished(id);
       if (todo) {
         await settle.recordAgain(id, todo, entry);
@@ -141,3 +168,5 @@ export class Deliveries {
     }
   }
 }
+
+const isRaw = (item: StreamEntry | RawEntry): item is RawEntry => Array.isArray(item);

@@ -4,12 +4,14 @@ import type { RedisHandle } from '../../shared/redis/index';
 import type { Logger } from '../../shared/log/index';
 import { runAttempt } from './attempt';
 import { targetOf } from './deliver';
+import type { StreamEntry } from './entry';
 import { Intake } from './intake';
 import type { TriggerKeys } from './keys';
 import { Loops } from './loops';
 import { triggerMetrics, type BrokerMetrics } from './metrics';
 import type { Publish } from './publish';
 import { Settler } from './settle';
+import type { RawEntry } from './streams';
 import type { Trigger } from './triggers';
 
 export interface DispatcherOptions {
@@ -49,12 +51,14 @@ export class TriggerDispatcher {
   readonly #o: DispatcherOptions;
   readonly #loops: Loops;
   readonly #intake: Intake;
+  readonly #log: Logger;
   #running: Promise<void>[] = [];
 
   constructor(options: DispatcherOptions) {
     this.#o = options;
     const { trigger, keys, consumer, redis, http } = options;
     const log = options.log.child({ trigger: trigger.name });
+    this.#log = log;
     const metrics = triggerMetrics(options.metrics, trigger.name);
     // Parsed once here, not per attempt.
     const subscriber = targetOf(trigger.subscriber);
@@ -92,6 +96,22 @@ export class TriggerDispatcher {
 
   get name(): string {
     return this.#o.trigger.name;
+  }
+
+  /** How many new entries the ingress may read for this trigger now; held until `takeRead`. */
+  reserve(): number {
+    return this.#intake.reserve();
+  }
+
+  /** Delivers the entries the ingress read for this trigger, releasing what `reserve` held. */
+  takeRead(reserved: number, entries: readonly (StreamEntry | RawEntry)[]): void {
+    this.#intake.takeReserved(reserved, entries).catch((err: unknown) => {
+      // Still pending on this consumer: the retry scan meets them again.
+      this.#log.error(
+        { err, entries: entries.length },
+        'taking entries read at the ingress failed',
+      );
+    });
   }
 
   /** Starts the three loops: reading, the retry scan, the takeover. */

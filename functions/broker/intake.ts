@@ -57,6 +57,19 @@ export class Intake {
     return this.#deliveries.drained();
   }
 
+  /**
+   * Holds what this trigger can take now for a read at the ingress (IngressClaims); 0 once
+   * stopped, so that a stop's drain is not refilled.
+   */
+  reserve(): number {
+    return this.#o.loops.running ? this.#deliveries.reserve(this.#o.concurrency) : 0;
+  }
+
+  /** Takes the new entries that read brought, releasing what `reserve` held. */
+  takeReserved(reserved: number, entries: readonly (StreamEntry | RawEntry)[]): Promise<void> {
+    return this.#deliveries.takeReserved(reserved, entries);
+  }
+
   /** Reads new entries, as many as there are free slots, until stopped. */
   async readLoop(): Promise<void> {
     const { keys, trigger, consumer, loops } = this.#o;

@@ -1,9 +1,11 @@
 import type { Redis } from 'ioredis';
+import type { StreamEntry } from './entry';
 import type { EventJson } from './format';
 import { dedupSuffix, type TriggerKeys } from './keys';
 import type { BrokerMetrics } from './metrics';
 import type { Route } from './route';
 import { PUBLISH } from './scripts';
+import type { RawEntry } from './streams';
 import { runScript } from '../../shared/redis/index';
 
 /** An event whose serialized form is larger than the per-event limit. */
@@ -55,6 +57,27 @@ export interface PublishResult {
 
 export type Publish = (events: readonly Prepared[]) => Promise<PublishResult>;
 
+/**
+ * This instance's dispatchers, as the append script reads new entries for them (docs/broker.md,
+ * Delivery): an entry appended and read in one step skips the dispatcher's own read, its reply and
+ * the entry's decoding.
+ */
+export interface IngressClaims {
+  /** This instance's consumer name in every group. */
+  readonly consumer: string;
+  /**
+   * How many new entries trigger `t` (its index in the table) takes now, held for it until
+   * `take`; 0 when it takes none (stopping, or every slot busy).
+   */
+  reserve(t: number): number;
+  /**
+   * The entries the script read for trigger `t` against `reserved` (which this releases), in
+   * stream order: events this call appended as they are, others as Redis returned them. Called
+   * with none when the script failed.
+   */
+  take(t: number, reserved: number, entries: readonly (StreamEntry | RawEntry)[]): void;
+}
+
 export interface PublisherOptions {
   redis: () => Promise<Redis>;
   /** The keys of each trigger, in the order of the trigger table. */
@@ -65,6 +88,8 @@ export interface PublisherOptions {
   onLost: (stream: string) => void;
   /** Counts what was appended (per trigger), duplicates and unrouted events. */
   metrics: BrokerMetrics;
+  /** The dispatchers that take new entries straight from the append, once they run. */
+  claims?: () => IngressClaims | undefined;
 }
 
 /** One request waiting for the script call that carries it. */
@@ -123,25 +148,30 @@ async function appendAll(
   const { triggers, route, dedupTtlSeconds, onLost, metrics } = options;
   const streamOf = new Map<number, number>(); // trigger index → its 1-based KEYS position
   const streams: string[] = [];
+  /** Per stream (KEYS position − 1): its trigger's index. */
+  const triggerAt: number[] = [];
   const markers: string[] = [];
   const pairArgs: number[] = [];
   const jsons: string[] = [];
+  const events: EventJson[] = [];
   /** Per pair: its request, its trigger and its event's index among `jsons`. */
   const pairs: [request: number, trigger: number, event: number][] = [];
   const unrouted = batch.map(() => 0);
-  batch.forEach(({ events }, request) => {
-    for (const { event, json } of events) {
+  batch.forEach(({ events: requested }, request) => {
+    for (const { event, json } of requested) {
       const targets = route(event);
       if (targets.length === 0) {
         unrouted[request]! += 1;
         continue;
       }
       jsons.push(json);
+      events.push(event);
       const suffix = dedupSuffix(event.source, event.id);
       for (const t of targets) {
         let position = streamOf.get(t);
         if (position === undefined) {
           streams.push(triggers[t]!.stream);
+          triggerAt.push(t);
           streamOf.set(t, (position = streams.length));
         }
         markers.push(triggers[t]!.dedup(suffix));
@@ -152,16 +182,30 @@ async function appendAll(
   });
   const total = unrouted.reduce((a, b) => a + b, 0);
   if (total) metrics.unrouted.inc(total);
-  let reply: string[] = [];
+  let ids: string[] = [];
   if (jsons.length) {
+    const claims = options.claims?.();
+    const reserved = triggerAt.map((t) => claims?.reserve(t) ?? 0);
+    const reads: (string | number)[] = [];
+    triggerAt.forEach((t, s) => reads.push(triggers[t]!.trigger, reserved[s]!));
+    let reply: [string[], ...(string | RawEntry)[][]];
     try {
       reply = (await runScript(
         await options.redis(),
         PUBLISH,
         [...streams, ...markers],
-        [dedupTtlSeconds, streams.length, markers.length, ...pairArgs, ...jsons],
-      )) as string[];
+        [
+          dedupTtlSeconds,
+          streams.length,
+          markers.length,
+          claims?.consumer ?? '',
+          ...reads,
+          ...pairArgs,
+          ...jsons,
+        ],
+      )) as typeof reply;
     } catch (err) {
+      if (claims) triggerAt.forEach((t, s) => claims.take(t, reserved[s]!, []));
       const message = String((err as Error).message);
       let failure = err;
       if (message.startsWith('NOSTREAM ')) {
@@ -172,11 +216,13 @@ async function appendAll(
       for (const waiting of batch) waiting.reject(failure);
       return;
     }
+    ids = reply[0];
+    if (claims) handOver(claims, triggerAt, reserved, reply, pairs, events);
   }
   const appended = batch.map(() => triggers.map(() => 0));
   const stored = new Uint8Array(jsons.length);
   pairs.forEach(([request, trigger, event], p) => {
-    if (reply[p] === '') return;
+    if (ids[p] === '') return;
     appended[request]![trigger]! += 1;
     stored[event] = 1;
     published[trigger]!.inc(1);
@@ -189,5 +235,35 @@ async function appendAll(
     for (const end = event + routed; event < end; event++) if (!stored[event]) duplicates++;
     if (duplicates) metrics.duplicates.inc(duplicates);
     waiting.resolve({ appended: appended[request]!, duplicates, unrouted: unrouted[request]! });
+  });
+}
+
+/**
+ * Gives each trigger the entries the script read for it: an id alone is an entry this call
+ * appended, whose event is at hand (parsed and validated at the ingress), so it is not decoded.
+ */
+function handOver(
+  claims: IngressClaims,
+  triggerAt: readonly number[],
+  reserved: readonly number[],
+  reply: readonly [string[], ...(string | RawEntry)[][]],
+  pairs: readonly (readonly [request: number, trigger: number, event: number])[],
+  events: readonly EventJson[],
+): void {
+  const ids = reply[0];
+  triggerAt.forEach((t, s) => {
+    const read = reply[s + 1] ?? [];
+    let eventOf: Map<string, number> | undefined;
+    const entries = read.map((item): StreamEntry | RawEntry => {
+      if (typeof item !== 'string') return item;
+      if (!eventOf) {
+        eventOf = new Map();
+        pairs.forEach(([, trigger, event], p) => {
+          if (trigger === t && ids[p]) eventOf!.set(ids[p], event);
+        });
+      }
+      return { id: item, event: events[eventOf.get(item)!]! };
+    });
+    claims.take(t, reserved[s]!, entries);
   });
 }

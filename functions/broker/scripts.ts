@@ -9,37 +9,65 @@ import { defineScript as script } from '../../shared/redis/index';
 
 /**
  * Appends events to the streams of the triggers that take them, skipping each (event, trigger)
- * pair already appended within the dedup TTL. KEYS: the target streams, then one duplicate marker
- * per pair; ARGV: TTL in seconds, number of streams, number of pairs, then per pair its stream's
- * and its event's index (1-based), then the events' JSON. Returns per pair its entry id, or ''
- * for a duplicate.
+ * pair already appended within the dedup TTL, then reads for this instance's dispatchers as many
+ * new entries of each stream as they asked for (`XREADGROUP … >` in the script: the entries go to
+ * this consumer's pending list in the same atomic step, exactly as a read would put them there).
+ *
+ * KEYS: the target streams, then one duplicate marker per pair. ARGV: TTL in seconds, number of
+ * streams, number of pairs, this instance's consumer name; per stream its group and how many new
+ * entries to read (0: none); per pair its stream's and its event's index (1-based); then the
+ * events' JSON. Returns `{ids, read_1, …, read_n}`: per pair its entry id, or '' for a duplicate;
+ * per stream the entries read, each as its id alone when this call appended it (the caller has
+ * the event) or as `{id, fields}` when it came from elsewhere.
  *
  * Every target stream must exist (it is created with its group): a stream Redis lost is an
  * error before anything is written (NOSTREAM), and XADD never creates one (NOMKSTREAM), so no
  * event lands where no group reads it and no marker swallows the sender's retry. A marker is set
- * after its XADD, so a failed XADD never leaves one either.
+ * after its XADD, so a failed XADD never leaves one either. A group that is gone makes its read
+ * come back empty (redis.pcall) rather than fail a call whose appends are written: the
+ * dispatcher's own read then reports it.
  */
 export const PUBLISH = script(`
 local streams = tonumber(ARGV[2])
 local npairs = tonumber(ARGV[3])
+local consumer = ARGV[4]
 for i = 1, streams do
   if redis.call('EXISTS', KEYS[i]) == 0 then return redis.error_reply('NOSTREAM ' .. KEYS[i]) end
 end
-local events = 3 + 2 * npairs
+local pairsAt = 4 + 2 * streams
+local events = pairsAt + 2 * npairs
 local ids = {}
+local mine = {}
+for i = 1, streams do mine[i] = {} end
 for p = 1, npairs do
   local marker = KEYS[streams + p]
   if redis.call('EXISTS', marker) == 1 then
     ids[p] = ''
   else
-    local stream = KEYS[tonumber(ARGV[2 + 2 * p])]
-    local event = ARGV[events + tonumber(ARGV[3 + 2 * p])]
-    local id = redis.call('XADD', stream, 'NOMKSTREAM', '*', 'event', event)
+    local s = tonumber(ARGV[pairsAt + 2 * p - 1])
+    local event = ARGV[events + tonumber(ARGV[pairsAt + 2 * p])]
+    local id = redis.call('XADD', KEYS[s], 'NOMKSTREAM', '*', 'event', event)
     redis.call('SET', marker, id, 'EX', ARGV[1])
     ids[p] = id
+    mine[s][id] = true
   end
 end
-return ids
+local reply = {ids}
+for i = 1, streams do
+  local read = {}
+  local count = tonumber(ARGV[4 + 2 * i])
+  if count > 0 then
+    local found = redis.pcall('XREADGROUP', 'GROUP', ARGV[3 + 2 * i], consumer, 'COUNT', count,
+      'STREAMS', KEYS[i], '>')
+    if type(found) == 'table' and found[1] then
+      for _, entry in ipairs(found[1][2]) do
+        if mine[i][entry[1]] then read[#read + 1] = entry[1] else read[#read + 1] = entry end
+      end
+    end
+  end
+  reply[i + 1] = read
+end
+return reply
 `);
 
 /**

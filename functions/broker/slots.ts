@@ -21,12 +21,22 @@ export class Slots {
 
   release(): void {
     this.#used = Math.max(0, this.#used - 1);
+    this.notify();
+  }
+
+  /** Wakes whoever waits for a slot: the capacity they wait for may have changed (a read released). */
+  notify(): void {
     for (const wake of this.#waiters.splice(0)) wake();
   }
 
   /** Resolves once at least one slot is free (at once if one is). */
   whenFree(): Promise<void> {
     if (this.free > 0) return Promise.resolve();
+    return new Promise((resolve) => this.#waiters.push(resolve));
+  }
+
+  /** Resolves at the next release or notify, whatever the count then. */
+  nextChange(): Promise<void> {
     return new Promise((resolve) => this.#waiters.push(resolve));
   }
 

@@ -47,7 +47,8 @@ beforeAll(async () => {
       { name: 'everything', subscriber: subs.everything.url, timeout: 'PT30S' },
     ],
     // One delivery at a time, and no pending-list scan within the test: while the blockers are
-    // in flight nothing reads the streams, so the ingress is the first to meet the loss.
+    // in flight nothing reads the streams (once the reads waiting in Redis ended), so the ingress
+    // is the first to meet the loss.
     env: { MULTIVAC_DELIVERY_CONCURRENCY: '1', MULTIVAC_RETRY_SCAN_MS: '600000' },
   });
 });
@@ -60,6 +61,9 @@ afterAll(async () => {
 });
 
 const ids = (sub: Subscriber) => new Set(sub.received.map((r) => r.id));
+/** Dispatchers' blocking reads waiting in Redis now. */
+const blockedReads = async () =>
+  Number(/\r\nblocked_clients:(\d+)/.exec(await client.info('clients'))?.[1]);
 
 describe('Redis losing its data under a running broker', () => {
   it('delivers every event accepted after the loss, and a refused sender’s retry', async () => {
@@ -74,6 +78,10 @@ describe('Redis losing its data under a running broker', () => {
     await waitFor('both triggers busy', () =>
       Object.values(subs).every((s) => ids(s).has('blocker')),
     );
+    // The ingress read both events for the dispatchers, whose own blocking reads were still
+    // waiting in Redis; with every slot busy they end within their block time and are not
+    // issued again. Until then a read would meet the loss before the ingress does.
+    await waitFor('no read waiting in Redis', async () => (await blockedReads()) === 0);
 
     const statuses: number[] = [];
     let markersAfterFirstTry: string[] | undefined;
@@ -119,6 +127,12 @@ describe('Redis losing its data under a running broker', () => {
     subs.everything.answer((r) => (r.id === 'blocker-2' ? { status: 204, after: released } : 204));
     expect(await publish(broker.ingress, [cloudEvent('blocker-2', 'test.other')])).toBe(202);
     await waitFor('the trigger busy', () => ids(subs.everything).has('blocker-2'));
+    // As above: the busy trigger's read waiting in Redis ends within its block time; the idle
+    // trigger's goes on waiting (on its own stream).
+    await waitFor(
+      'only the idle trigger’s read waiting in Redis',
+      async () => (await blockedReads()) === 1,
+    );
     try {
       // The stream stays, its group goes: the ingress still appends, and nobody reads yet.
       await client.call('XGROUP', 'DESTROY', broker.keys.of('everything').stream, 'everything');
