@@ -169,9 +169,10 @@ export interface BinaryMessage {
 /** The binary-mode message for an event (HTTP binding §3.1). */
 export function toBinary(event: EventJson): BinaryMessage {
   const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(event)) {
+  // for…in: once per delivery, and Object.entries' arrays cost more than the headers themselves.
+  for (const name in event) {
     if (name === 'data' || name === 'data_base64' || name === 'datacontenttype') continue;
-    headers[`ce-${name}`] = percentEncode(String(value));
+    headers[`ce-${name}`] = percentEncode(String(event[name]));
   }
   const contentType = event.datacontenttype as string | undefined;
   let body = Buffer.alloc(0);
