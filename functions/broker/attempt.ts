@@ -27,17 +27,20 @@ export interface AttemptOptions {
  * One delivery attempt of an entry (`attempt` counts from 1, Redis's delivery count): the POST to
  * the subscriber, its reply (a 200 carrying a CloudEvent) published back into the broker, and
  * then the outcome handed to the settler — acknowledged, dead-lettered, or left pending for a
- * retry after its backoff.
+ * retry after its backoff. `answered` is told once the subscriber has answered (and the reply is
+ * published), before the outcome is recorded.
  */
 export async function runAttempt(
   entry: StreamEntry,
   attempt: number,
   options: AttemptOptions,
+  answered: () => void = () => {},
 ): Promise<void> {
   const { trigger, metrics, settle } = options;
   const log = eventLog(options.log, entry, { attempt });
   const started = monotonicMs();
   const result = await deliverAndReply(entry, options, log);
+  answered();
   const seconds = secondsSince(started);
   if (result.ok) {
     metrics.attemptDelivered.observe(seconds);

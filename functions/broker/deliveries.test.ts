@@ -7,14 +7,15 @@ import type { Trigger } from './triggers';
 
 /** Deliveries whose attempts wait until the test ends them, one by one. */
 function deliveries(concurrency: number) {
-  const running: { entry: StreamEntry; finish: () => void }[] = [];
+  const running: { entry: StreamEntry; answered: () => void; finish: () => void }[] = [];
   const d = new Deliveries({
     trigger: { name: 't', retry: 2 } as Trigger,
     keys: { trigger: 't', stream: 's' } as never,
     concurrency,
     redis: () => Promise.reject(new Error('not used')),
     settle: { unfinished: () => undefined } as unknown as Settler,
-    attempt: (entry) => new Promise<void>((finish) => running.push({ entry, finish })),
+    attempt: (entry, _n, answered) =>
+      new Promise<void>((finish) => running.push({ entry, answered, finish })),
     metrics: { inFlight: { inc() {}, dec() {} } },
     log: createLogger({ service: 'test', level: 'silent' }),
   });
@@ -60,5 +61,22 @@ describe('Deliveries, with reads at the append', () => {
     await new Promise((resolve) => setImmediate(resolve));
     expect(running.map((r) => r.entry.id)).toEqual(['a', 'b']);
     expect(d.capacity).toBe(0);
+  });
+
+  it('frees the slot once the subscriber answered, and keeps the entry until it is settled', async () => {
+    const { d, running } = deliveries(1);
+    await d.takeReserved(d.reserve(1), [entry('a')]);
+    expect(d.capacity).toBe(0);
+    running[0]!.answered(); // the acknowledgement is still on its way
+    expect(d.capacity).toBe(1);
+    expect(d.has('a')).toBe(true);
+    let drained = false;
+    const draining = d.drained().then(() => (drained = true));
+    await Promise.resolve();
+    expect(drained).toBe(false);
+    running[0]!.finish();
+    await draining;
+    expect(d.has('a')).toBe(false);
+    expect(d.capacity).toBe(1);
   });
 });

@@ -14,8 +14,11 @@ export interface DeliveriesOptions {
   concurrency: number;
   redis: () => Promise<Redis>;
   settle: Settler;
-  /** One delivery attempt (`attempt` counts from 1). */
-  attempt: (entry: StreamEntry, attempt: number) => Promise<void>;
+  /**
+   * One delivery attempt (`attempt` counts from 1); it calls `answered` once the subscriber has
+   * answered, which frees the entry's slot while its outcome is being recorded.
+   */
+  attempt: (entry: StreamEntry, attempt: number, answered: () => void) => Promise<void>;
   /** Attempts running (the in-flight gauge). */
   metrics: { inFlight: { inc(): void; dec(): void } };
   log: Logger;
@@ -155,16 +158,24 @@ export class Deliveries {
   }
 
   async #run(entry: StreamEntry, attempt: number): Promise<void> {
+    // The slot bounds requests to the subscriber, so it is free once the subscriber answered;
+    // the entry stays taken (scans leave it be, a stop waits for it) until its outcome is in Redis.
+    let holding = true;
+    const answered = () => {
+      if (!holding) return;
+      holding = false;
+      this.#o.metrics.inFlight.dec();
+      this.#slots.release();
+      this.#drain();
+    };
     try {
-      await this.#o.attempt(entry, attempt);
+      await this.#o.attempt(entry, attempt, answered);
     } catch (err) {
       this.#o.log.error({ err, entry: entry.id }, 'delivery task failed');
     } finally {
       this.#taken.delete(entry.id);
-      this.#o.metrics.inFlight.dec();
-      this.#slots.release();
+      answered();
       if (this.#taken.size === 0) for (const wake of this.#idle.splice(0)) wake();
-      this.#drain();
     }
   }
 }

@@ -87,7 +87,8 @@ export class TriggerDispatcher {
       reader: options.reader,
       loops: this.#loops,
       settle,
-      attempt: (entry, n) => runAttempt(entry, n, { ...attempt, publish, maxEventBytes }),
+      attempt: (entry, n, answered) =>
+        runAttempt(entry, n, { ...attempt, publish, maxEventBytes }, answered),
       onLost: options.onLost,
       metrics,
       log,

@@ -23,8 +23,8 @@ export interface IntakeOptions {
   reader: RedisHandle;
   loops: Loops;
   settle: Settler;
-  /** Delivers one entry (`attempt` counts from 1); never throws. */
-  attempt: (entry: StreamEntry, attempt: number) => Promise<void>;
+  /** Delivers one entry (`attempt` counts from 1), calling `answered` once answered; never throws. */
+  attempt: (entry: StreamEntry, attempt: number, answered: () => void) => Promise<void>;
   /** Told when the trigger's stream or group is gone (Redis lost it, or someone deleted it). */
   onLost: (what: string) => void;
   metrics: TriggerMetrics;
