@@ -10,27 +10,23 @@ describe('Slots', () => {
     expect(() => slots.take()).toThrow('no free slot');
   });
 
-  it('wakes a waiter when a slot comes free', async () => {
+  it('wakes every waiter at the next release', async () => {
     const slots = new Slots(1);
     slots.take();
-    let woke = false;
-    const waiting = slots.whenFree().then(() => (woke = true));
+    let woke = 0;
+    const waiting = [slots.nextChange(), slots.nextChange()].map((p) => p.then(() => woke++));
     await Promise.resolve();
-    expect(woke).toBe(false);
+    expect(woke).toBe(0);
     slots.release();
-    await waiting;
-    expect(woke).toBe(true);
+    await Promise.all(waiting);
+    expect([woke, slots.free]).toEqual([2, 1]);
   });
 
-  it('resolves whenIdle once everything is released', async () => {
-    const slots = new Slots(3);
-    slots.take();
-    slots.take();
-    const idle = slots.whenIdle();
-    slots.release();
-    expect(slots.used).toBe(1);
-    slots.release();
-    await idle;
+  it('wakes waiters when told, with nothing released', async () => {
+    const slots = new Slots(1);
+    const waiting = slots.nextChange();
+    slots.notify();
+    await waiting;
     expect(slots.used).toBe(0);
   });
 });

@@ -1,4 +1,4 @@
-/** A counting limit on parallel deliveries, with a way to wait until one is free. */
+/** A counting limit on parallel deliveries, with a way to wait for a change. */
 export class Slots {
   #used = 0;
   #waiters: (() => void)[] = [];
@@ -24,24 +24,13 @@ export class Slots {
     this.notify();
   }
 
-  /** Wakes whoever waits for a slot: the capacity they wait for may have changed (a read released). */
+  /** Wakes whoever waits: what they wait for may have changed (a read at the append released). */
   notify(): void {
     for (const wake of this.#waiters.splice(0)) wake();
-  }
-
-  /** Resolves once at least one slot is free (at once if one is). */
-  whenFree(): Promise<void> {
-    if (this.free > 0) return Promise.resolve();
-    return new Promise((resolve) => this.#waiters.push(resolve));
   }
 
   /** Resolves at the next release or notify, whatever the count then. */
   nextChange(): Promise<void> {
     return new Promise((resolve) => this.#waiters.push(resolve));
-  }
-
-  /** Resolves once every slot is free again. */
-  async whenIdle(): Promise<void> {
-    while (this.#used > 0) await new Promise<void>((resolve) => this.#waiters.push(resolve));
   }
 }
