@@ -3,6 +3,7 @@ import type { Dispatcher } from 'undici';
 import type { RedisHandle } from '../../shared/redis/index';
 import type { Logger } from '../../shared/log/index';
 import { runAttempt } from './attempt';
+import { longestBackoffMs } from './backoff';
 import { targetOf } from './deliver';
 import type { StreamEntry } from './entry';
 import { Intake } from './intake';
@@ -10,6 +11,7 @@ import type { TriggerKeys } from './keys';
 import { Loops } from './loops';
 import { triggerMetrics, type BrokerMetrics } from './metrics';
 import type { Publish } from './publish';
+import { ScanPace } from './scan-pace';
 import { Settler } from './settle';
 import type { RawEntry } from './streams';
 import type { Trigger } from './triggers';
@@ -40,6 +42,9 @@ export interface DispatcherOptions {
   log: Logger;
 }
 
+/** How often the retry scan looks when nothing of this process is known to be pending. */
+const IDLE_SCAN_MS = 5_000;
+
 /**
  * Delivers one trigger's entries, from its own stream: the intake (blocking reads, due retries
  * from the pending list, takeover of dead consumers' entries, the delivery limit), the attempt
@@ -63,6 +68,11 @@ export class TriggerDispatcher {
     // Parsed once here, not per attempt.
     const subscriber = targetOf(trigger.subscriber);
     const deadLetterSink = trigger.deadLetterSink ? targetOf(trigger.deadLetterSink) : undefined;
+    const scanPace = new ScanPace({
+      intervalMs: options.retryScanMs,
+      idleIntervalMs: IDLE_SCAN_MS,
+      windowMs: longestBackoffMs(trigger) + trigger.backoffDelayMs + 2 * options.retryScanMs,
+    });
     const settle = new Settler({
       trigger,
       keys,
@@ -73,6 +83,7 @@ export class TriggerDispatcher {
       ...(deadLetterSink ? { deadLetterSink } : {}),
       metrics,
       log,
+      onLeftPending: () => scanPace.expect(),
     });
     const attempt = { trigger, subscriber, http, settle, metrics, log };
     const { publish, maxEventBytes } = options;
@@ -90,6 +101,7 @@ export class TriggerDispatcher {
       attempt: (entry, n, answered) =>
         runAttempt(entry, n, { ...attempt, publish, maxEventBytes }, answered),
       onLost: options.onLost,
+      scanPace,
       metrics,
       log,
     });

@@ -6,6 +6,7 @@ import { Deliveries } from './deliveries';
 import type { StreamEntry } from './entry';
 import type { TriggerKeys } from './keys';
 import type { Loops } from './loops';
+import type { ScanPace } from './scan-pace';
 import type { TriggerMetrics } from './metrics';
 import type { Settler } from './settle';
 import { autoClaim, claim, deliveriesOf, pending, readGroup, type RawEntry } from './streams';
@@ -27,6 +28,8 @@ export interface IntakeOptions {
   attempt: (entry: StreamEntry, attempt: number, answered: () => void) => Promise<void>;
   /** Told when the trigger's stream or group is gone (Redis lost it, or someone deleted it). */
   onLost: (what: string) => void;
+  /** When the retry scan asks Redis. */
+  scanPace: ScanPace;
   metrics: TriggerMetrics;
   log: Logger;
 }
@@ -104,7 +107,8 @@ export class Intake {
    * process left in flight.
    */
   async scanRetries(): Promise<void> {
-    await this.#noticingLoss(() => this.#scanRetries());
+    if (!this.#o.scanPace.due()) return;
+    await this.#noticingLoss(async () => this.#o.scanPace.scanned(await this.#scanRetries()));
   }
 
   /** Takes over entries another consumer (or a previous process) left pending too long. */
@@ -131,10 +135,12 @@ export class Intake {
     }
   }
 
-  async #scanRetries(): Promise<void> {
+  /** One scan; whether it left entries of ours for later (not due yet, no room, more pages). */
+  async #scanRetries(): Promise<boolean> {
     const { keys, trigger, consumer, loops, settle } = this.#o;
     const redis = await this.#o.redis();
     let start = '-';
+    let later = false;
     for (let page = 0; page < 10 && loops.running; page++) {
       const rows = await pending(redis, keys.stream, trigger.name, {
         minIdleMs: trigger.backoffDelayMs,
@@ -144,7 +150,7 @@ export class Intake {
       });
       for (const row of rows) {
         start = `(${row.id}`;
-        if (!loops.running) return;
+        if (!loops.running) return true;
         if (this.#deliveries.has(row.id)) continue;
         const todo = settle.unfinished(row.id);
         if (todo) {
@@ -152,16 +158,20 @@ export class Intake {
           continue;
         }
         const exhausted = row.deliveries >= maxAttempts(trigger);
-        if (!exhausted && row.idleMs < backoffMs(trigger, row.deliveries)) continue;
-        if (!exhausted && this.#deliveries.capacity <= 0) return;
+        if (!exhausted && row.idleMs < backoffMs(trigger, row.deliveries)) {
+          later = true;
+          continue;
+        }
+        if (!exhausted && this.#deliveries.capacity <= 0) return true;
         // An exhausted entry here was interrupted during its last attempt; the minimum idle time
         // still keeps the claim from taking an entry another consumer claimed a moment ago.
         const minIdle = exhausted ? trigger.backoffDelayMs : backoffMs(trigger, row.deliveries);
         const claimed = await claim(redis, keys.stream, trigger.name, consumer, minIdle, [row.id]);
         await this.#deliveries.take(claimed, () => row.deliveries + 1);
       }
-      if (rows.length < PAGE) return;
+      if (rows.length < PAGE) return later;
     }
+    return true;
   }
 
   async #reclaim(): Promise<void> {

@@ -21,6 +21,8 @@ export interface SettleOptions {
   metrics: TriggerMetrics;
   /** The trigger's logger. */
   log: Logger;
+  /** Told when an entry is left pending for the retry scan (a retry, an outcome Redis missed). */
+  onLeftPending?: () => void;
 }
 
 /** What is left to do for an entry whose outcome is decided but was not recorded in Redis. */
@@ -120,6 +122,7 @@ export class Settler {
    */
   async retryLater(id: string, log: () => Logger): Promise<void> {
     const { keys, trigger, consumer } = this.#o;
+    this.#o.onLeftPending?.();
     try {
       await claim(await this.#o.redis(), keys.stream, trigger.name, consumer, 0, [id], {
         justId: true,
@@ -150,6 +153,7 @@ export class Settler {
       this.#unfinished.delete(id);
     } catch (err) {
       this.#unfinished.set(id, what);
+      this.#o.onLeftPending?.();
       this.#o.log.warn({ err, entry: id, todo: what.kind }, 'Redis did not take the outcome; kept');
     }
   }
