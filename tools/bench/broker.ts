@@ -263,7 +263,7 @@ function report(m: Runs) {
       `throughput vs two HTTP hops without Redis: ${ratio(rate(m.single), rate(m.relaySingle))} (1 per request), ${ratio(rate(m.batched), rate(m.relayBatched))} (batches of ${BATCH}); goal ≥ 0.8× at 1 per request`,
       `latency at ${PACE} events/s (no backlog): broker p50 ${ms(p(m.steady, 50))}, p99 ${ms(p(m.steady, 99))} (goal p99 ≤ 10 ms); two hops p99 ${ms(p(m.relaySteady, 99))}; raw p99 ${ms(p(m.rawSteady, 99))}`,
       `CPU per event (the process's own time): ${cpu(m.single)} broker vs ${cpu(m.relaySingle)} two hops at 1 per request, ${cpu(m.batched)} vs ${cpu(m.relayBatched)} in batches`,
-      'at full speed the publishers outrun the deliveries, so those latencies are mostly time queued in the stream (or in the relay)',
+      'at full speed those latencies include time queued: in the stream where the publishers outrun the deliveries (batches), in the relay’s memory where they outrun its forwarding',
       `${CONCURRENCY} requests (or XADDs) in flight, ${CONCURRENCY} parallel deliveries; five triggers, one of which takes the events (as production has five, each taking one type); latency = publish call to arrival at the subscriber (raw: XADD call to XREADGROUP reply); broker, relay, subscriber, publishers and Redis share this machine`,
     ],
   };
