@@ -30,9 +30,9 @@ const entry = (id: string): StreamEntry => ({
 describe('Deliveries, with reads at the append', () => {
   it('holds capacity for a read in flight and gives back what the read did not use', async () => {
     const { d, running } = deliveries(4);
-    expect(d.reserve(10)).toBe(4); // no more than there is room for
+    expect(d.reserve()).toBe(4); // no more than there is room for
     expect(d.capacity).toBe(0);
-    expect(d.reserve(1)).toBe(0);
+    expect(d.reserve()).toBe(0);
     let woke = false;
     const waiting = d.whenFree().then(() => (woke = true));
     await d.takeReserved(4, [entry('1'), entry('2')]);
@@ -45,18 +45,18 @@ describe('Deliveries, with reads at the append', () => {
   it('delivers the events handed over as they are, without decoding', async () => {
     const { d, running } = deliveries(2);
     const handed = entry('x');
-    await d.takeReserved(d.reserve(2), [handed]);
+    await d.takeReserved(d.reserve(), [handed]);
     expect(running[0]!.entry).toBe(handed);
   });
 
   it('has no capacity while a waiting queue or a reservation fills it', async () => {
     const { d, running } = deliveries(1);
-    await d.takeReserved(d.reserve(1), [entry('a')]);
+    await d.takeReserved(d.reserve(), [entry('a')]);
     // A read that was waiting in Redis brings one more than there is room for: it waits here.
     await d.take([['b', ['event', JSON.stringify(entry('b').event)]]], () => 1);
     expect(running).toHaveLength(1);
     expect(d.capacity).toBe(-1);
-    expect(d.reserve(1)).toBe(0);
+    expect(d.reserve()).toBe(0);
     running[0]!.finish();
     await new Promise((resolve) => setImmediate(resolve));
     expect(running.map((r) => r.entry.id)).toEqual(['a', 'b']);
@@ -65,7 +65,7 @@ describe('Deliveries, with reads at the append', () => {
 
   it('frees the slot once the subscriber answered, and keeps the entry until it is settled', async () => {
     const { d, running } = deliveries(1);
-    await d.takeReserved(d.reserve(1), [entry('a')]);
+    await d.takeReserved(d.reserve(), [entry('a')]);
     expect(d.capacity).toBe(0);
     running[0]!.answered(); // the acknowledgement is still on its way
     expect(d.capacity).toBe(1);

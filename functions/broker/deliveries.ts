@@ -57,9 +57,9 @@ export class Deliveries {
     return this.#slots.free - this.#queue.length - this.#reserved;
   }
 
-  /** Holds up to `wanted` of the capacity for a read in flight; how many it holds. */
-  reserve(wanted: number): number {
-    const held = Math.max(0, Math.min(wanted, this.capacity));
+  /** Holds the whole capacity for a read in flight; how much that is. */
+  reserve(): number {
+    const held = Math.max(0, this.capacity);
     this.#reserved += held;
     return held;
   }
@@ -82,9 +82,10 @@ export class Deliveries {
 
   /**
    * Takes entries just read or claimed (`deliveries` is an entry's delivery count, this attempt
-   * included), as Redis returned them or, when the ingress appended them, with their event: an outcome decided before is recorded rather than delivered again, an entry found
-   * after its last attempt (the broker died during it) is dead-lettered as interrupted, and every
-   * other one is delivered.
+   * included), as Redis returned them or, when the ingress appended them, with their event: an
+   * outcome decided before is recorded rather than delivered again, an entry found after its last
+   * attempt (the broker died during it) is dead-lettered as interrupted, and every other one is
+   * delivered.
    */
   async take(
     entries: readonly (StreamEntry | RawEntry)[],

@@ -65,7 +65,7 @@ export class Intake {
    * stopped, so that a stop's drain is not refilled.
    */
   reserve(): number {
-    return this.#o.loops.running ? this.#deliveries.reserve(this.#o.concurrency) : 0;
+    return this.#o.loops.running ? this.#deliveries.reserve() : 0;
   }
 
   /** Takes the new entries that read brought, releasing what `reserve` held. */
