@@ -213,3 +213,43 @@ export async function rawStreams(
   consumer.disconnect();
   return { events, seconds, latenciesMs: latencies };
 }
+
+/** Runs measured together: their events, times, latencies and CPU added up. */
+export function merged(runs: readonly Measured[]): Measured {
+  const sum = (pick: (m: Measured) => number | undefined) =>
+    runs.some((m) => pick(m) === undefined)
+      ? undefined
+      : runs.reduce((total, m) => total + pick(m)!, 0);
+  const cpuSeconds = sum((m) => m.cpuSeconds);
+  const redisCpuSeconds = sum((m) => m.redisCpuSeconds);
+  return {
+    events: sum((m) => m.events)!,
+    seconds: sum((m) => m.seconds)!,
+    latenciesMs: runs.flatMap((m) => m.latenciesMs),
+    ...(cpuSeconds !== undefined ? { cpuSeconds } : {}),
+    ...(redisCpuSeconds !== undefined ? { redisCpuSeconds } : {}),
+  };
+}
+
+/**
+ * Measures several paths over `events` each, in `slices` turns that go round the paths, and adds
+ * each path's turns up. The VM this runs on changes speed from one minute to the next (its host's
+ * other guests): paths measured one after the other, a few seconds each, differed by up to 1.7×
+ * in runs where nothing of theirs had changed; taking turns, each path sees the same machine.
+ */
+export async function interleaved<K extends string>(
+  paths: Readonly<Record<K, (events: number, slice: number) => Promise<Measured>>>,
+  events: number,
+  slices: number,
+): Promise<Record<K, Measured>> {
+  const names = Object.keys(paths) as K[];
+  const runs = new Map<K, Measured[]>(names.map((name) => [name, []]));
+  for (let slice = 0; slice < slices; slice++) {
+    const count = Math.floor(events / slices) + (slice < events % slices ? 1 : 0);
+    for (const name of names) runs.get(name)!.push(await paths[name](count, slice));
+  }
+  return Object.fromEntries(names.map((name) => [name, merged(runs.get(name)!)])) as Record<
+    K,
+    Measured
+  >;
+}

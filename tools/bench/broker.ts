@@ -1,13 +1,14 @@
 /**
  * Broker throughput and latency: events per second and p50/p99 publish-to-delivery latency
  * through the broker (HTTP ingress → Lua append → XREADGROUP → HTTP delivery to a trivial
- * subscriber → XACK), one event per request and in batches, next to two baselines measured in
- * the same run: the floor of "two HTTP hops, no Redis" (relay.ts: the same POSTs answered 202
- * and forwarded to the same subscriber with undici, at the same concurrency) and a raw XADD /
- * XREADGROUP / XACK loop on the same Redis. Everything runs on this machine: its own
- * redis-server, the broker and the relay as their own processes — each bundled and started as
- * the broker's image runs it (tools/build, with its Node flags) — the subscriber and the
- * publishers in this one.
+ * subscriber → XACK), one event per request and in batches, next to baselines measured in the
+ * same run: the floor of "two HTTP hops, no Redis" (relay.ts: the same POSTs answered 202 and
+ * forwarded to the same subscriber with undici, at the same concurrency), the same relay with the
+ * broker's Redis work on the way and nothing else (relay-streams.ts: what Redis Streams cost
+ * apart from what the broker's own work costs), and a raw XADD / XREADGROUP / XACK loop on the
+ * same Redis. Everything runs on this machine: its own redis-server, the broker and the relays as
+ * their own processes — each bundled and started as the broker's image runs it (tools/build,
+ * with its Node flags) — the subscriber and the publishers in this one.
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
@@ -24,6 +25,7 @@ import {
 import {
   CONCURRENCY,
   Sink,
+  interleaved,
   rawStreams,
   throughIngress,
   withCpu,
@@ -113,6 +115,8 @@ export const run: Benchmark = async ({ quick }) => {
   // relay, and with 1,000 warm-up events its compilation still weighed on the measured run.
   const warmup = quick ? 1_000 : 10_000;
   const pacedEvents = quick ? 1_000 : 5_000;
+  /** Turns of the interleaved runs: 2,000 events per path and turn. */
+  const slices = quick ? 2 : 10;
   const dir = await mkdtemp(join(tmpdir(), 'multivac-bench-broker-'));
   const redis = await startRedis({ dataDir: join(dir, 'redis'), env: { PATH: process.env.PATH } });
   const sink = new Sink();
@@ -123,9 +127,21 @@ export const run: Benchmark = async ({ quick }) => {
     const sinkUrl = `http://127.0.0.1:${(sink.server.address() as AddressInfo).port}/`;
     const table = join(dir, 'triggers.yaml');
     await writeFile(table, triggerTable(sinkUrl));
-    const [brokerPort, relayPort] = [await freePort(), await freePort()];
+    const [brokerPort, relayPort, storingPort] = [
+      await freePort(),
+      await freePort(),
+      await freePort(),
+    ];
     const bundles = await buildBoth(dir);
-    const [brokerProcess, relayProcess] = [
+    const relayArgs = (port: number) => [
+      '--port',
+      String(port),
+      '--target',
+      sinkUrl,
+      '--concurrency',
+      String(CONCURRENCY),
+    ];
+    const [brokerProcess, relayProcess, storingProcess] = [
       await spawnBundle(
         'broker',
         bundles.broker,
@@ -143,52 +159,71 @@ export const run: Benchmark = async ({ quick }) => {
         dir,
         brokerPort,
       ),
+      await spawnBundle('relay', bundles.relay, relayArgs(relayPort), {}, dir, relayPort),
       await spawnBundle(
-        'relay',
+        'relay-redis',
         bundles.relay,
-        ['--port', String(relayPort), '--target', sinkUrl, '--concurrency', String(CONCURRENCY)],
+        [...relayArgs(storingPort), '--redis', redis.url],
         {},
         dir,
-        relayPort,
+        storingPort,
       ),
     ];
-    children.push(brokerProcess, relayProcess);
-    const broker = new Pool(`http://127.0.0.1:${brokerPort}`, { connections: CONCURRENCY });
-    const relay = new Pool(`http://127.0.0.1:${relayPort}`, { connections: CONCURRENCY });
-    pools.push(broker, relay);
+    children.push(brokerProcess, relayProcess, storingProcess);
+    const pool = (port: number) =>
+      new Pool(`http://127.0.0.1:${port}`, { connections: CONCURRENCY });
+    const [broker, relay, storing] = [pool(brokerPort), pool(relayPort), pool(storingPort)];
+    pools.push(broker, relay, storing);
 
-    // Broker and relay alternate, so that whatever else the machine does weighs on both alike.
     await throughIngress(broker, sink, warmup, 1, 'warm');
     await throughIngress(relay, sink, warmup, 1, 'relay-warm');
-    const via =
-      (pool: Pool, pid: number) =>
-      (count: number, perRequest: number, prefix: string, perSecond?: number) =>
-        withCpu({ process: pid, redis: redis.process?.pid }, () =>
-          throughIngress(pool, sink, count, perRequest, prefix, perSecond),
-        );
-    const viaBroker = via(broker, brokerProcess.pid);
-    const viaRelay = via(relay, relayProcess.pid);
-    const single = await viaBroker(events, 1, 'single');
-    const relaySingle = await viaRelay(events, 1, 'relay-single');
-    await throughIngress(broker, sink, warmup, BATCH, 'warm-batch');
-    await throughIngress(relay, sink, warmup, BATCH, 'relay-warm-batch');
-    const batched = await viaBroker(events, BATCH, 'batch');
-    const relayBatched = await viaRelay(events, BATCH, 'relay-batch');
+    await throughIngress(storing, sink, warmup, 1, 'storing-warm');
     await rawStreams(redis.url, warmup, 'bench:raw-warm');
     const onRedis = { redis: redis.process?.pid };
-    const raw = await withCpu(onRedis, () => rawStreams(redis.url, events, 'bench:raw'));
+    const via =
+      (pool: Pool, pid: number, name: string) =>
+      (count: number, perRequest: number, prefix: string, perSecond?: number) =>
+        withCpu({ process: pid, redis: redis.process?.pid }, () =>
+          throughIngress(pool, sink, count, perRequest, `${name}-${prefix}`, perSecond),
+        );
+    const viaBroker = via(broker, brokerProcess.pid, 'broker');
+    const viaRelay = via(relay, relayProcess.pid, 'relay');
+    const viaStoring = via(storing, storingProcess.pid, 'storing');
+    // The paths take turns (interleaved), so that whatever else the machine does weighs on all.
+    const single = await interleaved(
+      {
+        broker: (count, slice) => viaBroker(count, 1, `single-${slice}`),
+        relay: (count, slice) => viaRelay(count, 1, `single-${slice}`),
+        storing: (count, slice) => viaStoring(count, 1, `single-${slice}`),
+        raw: (count, slice) =>
+          withCpu(onRedis, () => rawStreams(redis.url, count, `bench:raw-${slice}`)),
+      },
+      events,
+      slices,
+    );
+    await throughIngress(broker, sink, warmup, BATCH, 'warm-batch');
+    await throughIngress(relay, sink, warmup, BATCH, 'relay-warm-batch');
+    const batched = await interleaved(
+      {
+        broker: (count, slice) => viaBroker(count, BATCH, `batch-${slice}`),
+        relay: (count, slice) => viaRelay(count, BATCH, `batch-${slice}`),
+      },
+      events,
+      slices,
+    );
     const steady = await viaBroker(pacedEvents, 1, 'paced', PACE);
-    const relaySteady = await viaRelay(pacedEvents, 1, 'relay-paced', PACE);
+    const relaySteady = await viaRelay(pacedEvents, 1, 'paced', PACE);
     const rawSteady = await withCpu(onRedis, () =>
       rawStreams(redis.url, pacedEvents, 'bench:raw-paced', PACE),
     );
 
     return report({
-      single,
-      batched,
-      relaySingle,
-      relayBatched,
-      raw,
+      single: single.broker,
+      batched: batched.broker,
+      relaySingle: single.relay,
+      storingSingle: single.storing,
+      relayBatched: batched.relay,
+      raw: single.raw,
       steady,
       relaySteady,
       rawSteady,
@@ -206,6 +241,8 @@ interface Runs {
   single: Measured;
   batched: Measured;
   relaySingle: Measured;
+  /** The relay with the broker's Redis work on the way (relay-streams.ts). */
+  storingSingle: Measured;
   relayBatched: Measured;
   raw: Measured;
   steady: Measured;
@@ -245,6 +282,7 @@ function report(m: Runs) {
     rows: [
       row('broker, 1 event per request', m.single),
       row('two HTTP hops, 1 event per request', m.relaySingle),
+      row("two HTTP hops + the broker's Redis work, 1 per request", m.storingSingle),
       row(`broker, ${BATCH} events per request`, m.batched),
       row(`two HTTP hops, ${BATCH} events per request`, m.relayBatched),
       row('raw XADD/XREADGROUP/XACK', m.raw),
@@ -254,6 +292,12 @@ function report(m: Runs) {
     ],
     summary: [
       ...throughput('1 event per request', m.single, m.relaySingle),
+      {
+        measurement: "events/s, 1 event per request, the broker's Redis work alone",
+        value: fmt(rate(m.storingSingle)),
+        baseline: `${fmt(rate(m.relaySingle))} two HTTP hops`,
+        ratio: ratio(rate(m.storingSingle), rate(m.relaySingle)),
+      },
       ...throughput(`${BATCH} events per request`, m.batched, m.relayBatched),
       latency(50),
       latency(99),
@@ -262,7 +306,8 @@ function report(m: Runs) {
       `throughput vs raw streams: ${ratio(rate(m.single), rate(m.raw))} (1 per request), ${ratio(rate(m.batched), rate(m.raw))} (batches of ${BATCH}); goal ≥ 0.3× at 1 per request`,
       `throughput vs two HTTP hops without Redis: ${ratio(rate(m.single), rate(m.relaySingle))} (1 per request), ${ratio(rate(m.batched), rate(m.relayBatched))} (batches of ${BATCH}); goal ≥ 0.8× at 1 per request`,
       `latency at ${PACE} events/s (no backlog): broker p50 ${ms(p(m.steady, 50))}, p99 ${ms(p(m.steady, 99))} (goal p99 ≤ 10 ms); two hops p99 ${ms(p(m.relaySteady, 99))}; raw p99 ${ms(p(m.rawSteady, 99))}`,
-      `CPU per event (the process's own time): ${cpu(m.single)} broker vs ${cpu(m.relaySingle)} two hops at 1 per request, ${cpu(m.batched)} vs ${cpu(m.relayBatched)} in batches`,
+      `the two hops with the broker's Redis work and nothing else (its append script, reads and acknowledgements; no validation, routing, retries or metrics): ${ratio(rate(m.storingSingle), rate(m.relaySingle))} the floor at 1 per request, so the broker's own work takes it from there to ${ratio(rate(m.single), rate(m.relaySingle))}`,
+      `CPU per event (the process's own time): ${cpu(m.single)} broker vs ${cpu(m.relaySingle)} two hops (${cpu(m.storingSingle)} with the Redis work) at 1 per request, ${cpu(m.batched)} vs ${cpu(m.relayBatched)} in batches`,
       'at full speed those latencies include time queued: in the stream where the publishers outrun the deliveries (batches), in the relay’s memory where they outrun its forwarding',
       `${CONCURRENCY} requests (or XADDs) in flight, ${CONCURRENCY} parallel deliveries; five triggers, one of which takes the events (as production has five, each taking one type); latency = publish call to arrival at the subscriber (raw: XADD call to XREADGROUP reply); broker, relay, subscriber, publishers and Redis share this machine`,
     ],

@@ -4,34 +4,39 @@
  * subscriber in binary mode with undici, at most `--concurrency` forwards at a time — what any
  * broker pays for HTTP in and HTTP out, with nothing stored, validated or retried.
  *
+ * With `--redis <url>` the events go through Redis Streams on their way, as the broker's do
+ * (relay-streams.ts): the same two hops plus the broker's Redis work, and nothing else.
+ *
  * Bundled like the functions (baselines.ts), then
- * `node index.cjs --port <port> --target <url> --concurrency <n>`; any GET answers 200.
+ * `node index.cjs --port <port> --target <url> --concurrency <n> [--redis <url> [--stream <key>]]`;
+ * any GET answers 200.
  */
 import { createServer, type IncomingMessage } from 'node:http';
 import { parseArgs } from 'node:util';
 import { Pool } from 'undici';
+import { StreamsHop, type Forward } from './relay-streams';
 
 const { values } = parseArgs({
   options: {
     port: { type: 'string' },
     target: { type: 'string' },
     concurrency: { type: 'string', default: '32' },
+    redis: { type: 'string' },
+    stream: { type: 'string', default: 'bench:relay' },
   },
 });
 const target = new URL(values.target!);
 const concurrency = Number(values.concurrency);
 const pool = new Pool(target.origin, { connections: concurrency });
 
-interface Forward {
-  headers: Record<string, string>;
-  body: string | Buffer;
-}
 const queue: Forward[] = [];
 let inFlight = 0;
 
+let hop: StreamsHop | undefined;
+
 function drain(): void {
   while (inFlight < concurrency && queue.length > 0) {
-    const { headers, body } = queue.shift()!;
+    const { headers, body, id } = queue.shift()!;
     inFlight += 1;
     pool
       .request({ path: target.pathname, method: 'POST', headers, body })
@@ -39,6 +44,7 @@ function drain(): void {
       .catch((err: unknown) => console.error(err))
       .finally(() => {
         inFlight -= 1;
+        if (id !== undefined) hop?.answered(id);
         drain();
       });
   }
@@ -72,13 +78,33 @@ const server = createServer((req, res) => {
   req.on('end', () => {
     const body = Buffer.concat(chunks);
     const batch = req.headers['content-type'] === 'application/cloudevents-batch+json';
-    queue.push(...(batch ? fromBatch(body) : [fromBinary(req, body)]));
-    res.writeHead(202, { 'content-length': '0' }).end();
-    drain();
+    const forwards = batch ? fromBatch(body) : [fromBinary(req, body)];
+    if (!hop) {
+      queue.push(...forwards);
+      res.writeHead(202, { 'content-length': '0' }).end();
+      drain();
+      return;
+    }
+    hop.append(forwards).then(
+      () => res.writeHead(202, { 'content-length': '0' }).end(),
+      (err: unknown) => {
+        console.error(err);
+        res.writeHead(503, { 'content-length': '0' }).end();
+      },
+    );
   });
 });
-server.listen(Number(values.port), '127.0.0.1');
+async function start(): Promise<void> {
+  if (values.redis) {
+    hop = await StreamsHop.open(values.redis, values.stream, concurrency, (forwards) => {
+      queue.push(...forwards);
+      drain();
+    });
+  }
+  server.listen(Number(values.port), '127.0.0.1');
+}
+void start();
 process.once('SIGTERM', () => {
   server.close();
-  void pool.close().then(() => process.exit(0));
+  void Promise.all([pool.close(), hop?.close()]).then(() => process.exit(0));
 });
