@@ -137,6 +137,9 @@ export class StreamsHop {
           typeof item === 'string' ? { ...byId.get(item)!, id: item } : fromEntry(item),
         ),
       );
+      // What it left may have no answer left to come that would read it (a read sent before
+      // this append found nothing).
+      void this.#readLeft();
     } catch (err) {
       this.#free += reserve;
       for (const b of batch) b.done(err);
