@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { interleaved, merged, type Measured } from './broker-load';
+import { Sink, interleaved, merged, type Measured } from './broker-load';
 
 const run = (events: number, seconds: number, cpuSeconds?: number): Measured => ({
   events,
@@ -32,5 +32,13 @@ describe('interleaved', () => {
     expect(calls).toEqual(['a0:4', 'b0:4', 'a1:3', 'b1:3', 'a2:3', 'b2:3']);
     expect(result.a).toMatchObject({ events: 10, seconds: 0.1 });
     expect(result.b.latenciesMs).toHaveLength(10);
+  });
+});
+
+describe('Sink', () => {
+  it('calls a run failed when no event arrives for a while, rather than waiting for ever', async () => {
+    await expect(new Sink().expect(2, 'broker-single-0', 50)).rejects.toThrow(
+      'broker-single-0: 0 of 2 events arrived, none in 50 ms',
+    );
   });
 });

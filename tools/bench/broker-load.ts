@@ -41,6 +41,9 @@ export async function withCpu(
   };
 }
 
+/** How long the benchmark waits for the next event to arrive before it calls the run failed. */
+const STALL_MS = 30_000;
+
 /** A subscriber that answers 204 and records when each event arrived, by its `t`. */
 export class Sink {
   readonly latencies: number[] = [];
@@ -57,11 +60,27 @@ export class Sink {
     });
   });
 
-  /** Resolves once `count` more events arrived. */
-  expect(count: number): Promise<void> {
+  /**
+   * Resolves once `count` more events arrived; fails, naming `what`, when none arrived for
+   * `stallMs` (an event lost on the way would otherwise keep the benchmark waiting for ever).
+   */
+  expect(count: number, what: string, stallMs = STALL_MS): Promise<void> {
     this.latencies.length = 0;
     this.#expected = count;
-    return new Promise((done) => (this.#done = done));
+    return new Promise((done, fail) => {
+      let seen = 0;
+      const watch = setInterval(() => {
+        if (this.latencies.length > seen) seen = this.latencies.length;
+        else {
+          clearInterval(watch);
+          fail(new Error(`${what}: ${seen} of ${count} events arrived, none in ${stallMs} ms`));
+        }
+      }, stallMs);
+      this.#done = () => {
+        clearInterval(watch);
+        done();
+      };
+    });
   }
 }
 
@@ -112,7 +131,8 @@ export async function throughIngress(
   prefix: string,
   perSecond?: number,
 ): Promise<Measured> {
-  const arrived = sink.expect(events);
+  const arrived = sink.expect(events, prefix);
+  arrived.catch(() => {}); // awaited below, once the publishing is done
   const started = performance.now();
   const requests = Math.ceil(events / perRequest);
   const drive = (task: (r: number) => Promise<void>) =>
