@@ -138,8 +138,8 @@ export class StreamsHop {
           typeof item === 'string' ? { ...byId.get(item)!, id: item } : fromEntry(item),
         ),
       );
-      // What it left may have no answer left to come that would read it (a read sent before
-      // this append found nothing).
+      // What it left is read now: every forward may have been answered before this reply came,
+      // and then no answer is left to come that would read it.
       void this.#readLeft();
     } catch (err) {
       this.#free += reserve;
