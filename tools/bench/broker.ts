@@ -183,7 +183,7 @@ export const run: Benchmark = async ({ quick }) => {
     const via =
       (pool: Pool, pid: number, name: string) =>
       (count: number, perRequest: number, prefix: string, perSecond?: number) =>
-        withCpu({ process: pid, redis: redis.process?.pid }, () =>
+        withCpu({ ...onRedis, process: pid }, () =>
           throughIngress(pool, sink, count, perRequest, `${name}-${prefix}`, perSecond),
         );
     const viaBroker = via(broker, brokerProcess.pid, 'broker');

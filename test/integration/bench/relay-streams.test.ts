@@ -1,8 +1,5 @@
-import type { AddressInfo } from 'node:net';
-import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
-import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   freePort,
@@ -10,7 +7,9 @@ import {
   waitUntil,
   type ServerProcess,
 } from '../../../tools/services/index';
+import { createRedis } from '../../../shared/redis/index';
 import { servers, uniquePrefix } from '../../support/isolation';
+import { startEventSink, type EventSink } from '../../support/sink';
 
 /*
  * The broker benchmark's "two HTTP hops + the broker's Redis work" baseline must really do that
@@ -18,18 +17,14 @@ import { servers, uniquePrefix } from '../../support/isolation';
  * a duplicate not stored or forwarded twice, everything forwarded acknowledged.
  */
 const stream = uniquePrefix('relay');
-const arrived: string[] = [];
-const subscriber = createServer((req, res) => {
-  arrived.push(String(req.headers['ce-id']));
-  req.resume().on('end', () => res.writeHead(204).end());
-});
+let subscriber: EventSink;
 let relay: ServerProcess;
 let url: string;
-const redis = new Redis(servers().redisUrl);
+const redis = createRedis(servers().redisUrl);
 
 beforeAll(async () => {
-  await new Promise<void>((ok) => subscriber.listen(0, '127.0.0.1', ok));
-  const target = `http://127.0.0.1:${(subscriber.address() as AddressInfo).port}/`;
+  subscriber = await startEventSink();
+  const target = subscriber.url;
   const port = await freePort();
   url = `http://127.0.0.1:${port}/`;
   relay = spawnServer(
@@ -51,9 +46,9 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await relay?.stop();
-  subscriber.close();
-  await redis.del(stream);
-  redis.disconnect();
+  await subscriber?.close();
+  await (await redis.client()).del(stream);
+  await redis.quit();
 });
 
 const publish = (id: string) =>
@@ -81,12 +76,13 @@ describe('the relay with --redis', () => {
     }
     expect(statuses).toEqual(statuses.map(() => 202));
     // Stored before the 202: the stream holds each event once.
-    expect(await redis.xlen(stream)).toBe(ids.length);
-    await waitUntil('deliveries', async () => arrived.length >= ids.length);
+    const client = await redis.client();
+    expect(await client.xlen(stream)).toBe(ids.length);
+    await waitUntil('deliveries', async () => subscriber.events.length >= ids.length);
     await waitUntil('acknowledgements', async () => {
-      const [pending] = (await redis.xpending(stream, 'relay')) as [number];
+      const [pending] = (await client.xpending(stream, 'relay')) as [number];
       return pending === 0;
     });
-    expect(arrived.toSorted()).toEqual(ids.toSorted());
+    expect(subscriber.events.map((e) => e.id).toSorted()).toEqual(ids.toSorted());
   });
 });
